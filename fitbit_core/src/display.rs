@@ -1,0 +1,1 @@
+//! Rich output in evcxr notebooks: DataFrames as HTML tables, charts as inline SVG.

@@ -1,0 +1,1 @@
+//! Placeholder: api_error (both error envelopes → Error).

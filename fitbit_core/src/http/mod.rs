@@ -1,0 +1,26 @@
+//! HTTP, kept apart from protocol: a [`Transport`] sends one request (reqwest in real use, a
+//! closure in tests), [`HttpClient`] adds retries, backoff and rate-limit waits, and
+//! [`ApiGet`] is what the sources see: "GET this URL with a valid token, give me the body".
+//!
+//! Contract (implemented in the submodules):
+//! - 5xx and dropped connections are retried with capped exponential backoff; other 4xx never.
+//! - Fitbit 429: wait `Fitbit-Rate-Limit-Reset` (headers read case-insensitively) plus a margin;
+//!   `Retry-After` is known to be wrong there. Google 429 `RESOURCE_EXHAUSTED`: back off.
+//! - Long waits are announced through the notifier with the time left.
+
+pub mod envelope;
+pub mod retry;
+pub mod transport;
+
+// pub use envelope::api_error;
+// pub use retry::{HttpClient, RateLimit, RetryPolicy, Sleeper};
+// pub use transport::{Method, ReqwestTransport, Request, Response, Transport, TransportError};
+
+use crate::Result;
+
+/// An authorized GET: the sources call this and get the body of a 2xx answer, or an [`crate::Error`]
+/// already mapped from the provider's error envelope.
+pub trait ApiGet {
+    /// GET `url` (absolute) with a valid bearer token; refresh once on 401 and retry.
+    fn get(&mut self, url: &str) -> Result<Vec<u8>>;
+}

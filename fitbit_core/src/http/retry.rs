@@ -1,0 +1,1 @@
+//! Placeholder: HttpClient, RetryPolicy, RateLimit, Sleeper.

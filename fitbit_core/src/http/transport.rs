@@ -1,0 +1,1 @@
+//! Placeholder: the plumbing helper implements Request/Response/Transport/ReqwestTransport here.

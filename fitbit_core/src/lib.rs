@@ -1,0 +1,51 @@
+//! # fitbit_core
+//!
+//! Heart rate (HR) and heart-rate variability (HRV) from three sources, into one set of tables:
+//!
+//! 1. the legacy **Fitbit Web API** ([`source::fitbit`]; shut down by Google on 2026-11-02),
+//! 2. the **Google Health API v4** ([`source::google`]), its successor,
+//! 3. the user's own **data export** (Google Takeout, [`source::export`]), read offline.
+//!
+//! Data moves one way:
+//!
+//! ```text
+//! fb_conf.json ─► config ─► auth (tokens, refresh) ─► http (retries, rate limits)
+//!      source::{fitbit, google, export} ─► record (owned structs) ─► table (polars) ─► CSV / plot
+//! ```
+//!
+//! Notebooks need one dependency line, `:dep fitbit_core = { path = "../fitbit_core" }`; this crate
+//! re-exports [`polars`], [`chrono`] and [`plotters`] so versions never skew.
+//!
+//! ```ignore
+//! use fitbit_core::{Client, Detail, chrono::NaiveDate};
+//! let mut client = Client::open("fb_conf.json")?;
+//! let day = NaiveDate::from_ymd_opt(2026, 9, 25).unwrap();
+//! let hr = client.heart_rate_intraday(day, Detail::OneSecond)?;
+//! let mut df = fitbit_core::table::hr_intraday(&hr)?;
+//! fitbit_core::table::write_csv(&mut df, fitbit_core::table::hr_csv_name(day))?;
+//! # Ok::<(), fitbit_core::Error>(())
+//! ```
+
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod display;
+pub mod error;
+pub mod http;
+pub mod plot;
+pub mod provider;
+pub mod record;
+pub mod secret;
+pub mod source;
+pub mod table;
+pub mod time;
+
+pub use error::{Error, Result};
+pub use provider::Provider;
+pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};
+pub use secret::Secret;
+
+pub use chrono;
+pub use chrono_tz;
+pub use plotters;
+pub use polars;

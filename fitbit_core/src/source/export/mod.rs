@@ -1,0 +1,1 @@
+//! The user data export (Google Takeout "Fitbit" / "Google Health"), read offline.

@@ -1,0 +1,1 @@
+//! The legacy Fitbit Web API: endpoints, serde models, parsers.

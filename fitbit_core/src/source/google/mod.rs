@@ -1,0 +1,1 @@
+//! The Google Health API v4: endpoints, paging, serde models, parsers.

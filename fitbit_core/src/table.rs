@@ -1,0 +1,1 @@
+//! Records → polars DataFrames with one schema whatever the source; CSV (and Parquet) writers.

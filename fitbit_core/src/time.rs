@@ -1,0 +1,1 @@
+//! Local wall-clock time, UTC instants and time zones, DST-safe.
