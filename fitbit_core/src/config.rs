@@ -390,4 +390,143 @@ fn random_suffix() -> String {
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests {
+    use super::*;
+
+    const TODAY: &str = r#"{
+  "client_id": "23ABCD",
+  "client_secret": "0123456789abcdef0123456789abcdef",
+  "access_token": "eyJhbGciOiJIUzI1NiJ9.old",
+  "refresh_token": "c643a63c072f"
+}"#;
+
+    fn store_with(text: &str) -> (tempfile::TempDir, ConfigStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fb_conf.json");
+        std::fs::write(&path, text).unwrap();
+        (dir, ConfigStore::new(path))
+    }
+
+    #[test]
+    fn loads_the_four_key_file_users_have_today() {
+        let (_d, store) = store_with(TODAY);
+        let c = store.load().unwrap();
+        assert_eq!(c.client_id, "23ABCD");
+        assert_eq!(c.refresh_token.expose(), "c643a63c072f");
+        assert_eq!(c.expires_at, None);
+        assert_eq!(c.provider(), Provider::Fitbit);
+        assert!(c.extra.is_empty());
+        assert!(!format!("{c:?}").contains("c643a63c072f"));
+    }
+
+    #[test]
+    fn round_trip_keeps_unknown_keys_and_writes_rfc3339() {
+        let text = "\u{feff}{\"client_id\":\"1-x.apps.googleusercontent.com\",\"client_secret\":\"s\",\
+                    \"access_token\":\"\",\"refresh_token\":\"\",\"expires_at\":1790000000,\
+                    \"note\":{\"a\":[1,2]}}";
+        let (_d, store) = store_with(text);
+        let c = store.load().unwrap();
+        assert_eq!(c.provider(), Provider::Google);
+        store.save(&c).unwrap();
+        let written = std::fs::read_to_string(store.path()).unwrap();
+        assert!(
+            written.contains("\"expires_at\": \"2026-09-21T14:13:20Z\""),
+            "{written}"
+        );
+        assert!(written.contains("\"note\""));
+        let again = store.load().unwrap();
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = ConfigStore::new(dir.path().join("nope.json"));
+        assert!(matches!(missing.load(), Err(Error::ConfigMissing { .. })));
+
+        let (_d, s) = store_with("{\n  \"client_id\": \"a\",\n  \"client_secret\": }");
+        match s.load() {
+            Err(e @ Error::ConfigSyntax { line: 3, .. }) => {
+                assert!(e.to_string().contains("fb_conf.json"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let (_d, s) = store_with(r#"{"client_secret":"x"}"#);
+        match s.load() {
+            Err(Error::ConfigField { field, problem, .. }) => {
+                assert_eq!(
+                    (field.as_str(), problem.as_str()),
+                    ("client_id", "is missing")
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let (_d, s) = store_with(r#"{"client_id":"a","client_secret":42}"#);
+        match s.load() {
+            Err(Error::ConfigField { field, problem, .. }) => {
+                assert_eq!(
+                    (field.as_str(), problem.as_str()),
+                    ("client_secret", "must be a string")
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let (_d, s) = store_with(r#"{"client_id":"a","client_secret":"b","expires_at":"soon"}"#);
+        assert!(matches!(s.load(), Err(Error::ConfigField { field, .. }) if field == "expires_at"));
+        let (_d, s) = store_with(r#"["client_id"]"#);
+        assert!(matches!(s.load(), Err(Error::ConfigField { .. })));
+    }
+
+    #[test]
+    fn a_bad_file_is_never_overwritten() {
+        for bad in [
+            "{ \"client_id\": ",
+            r#"{"client_id": 5, "client_secret": "s"}"#,
+        ] {
+            let (_d, store) = store_with(bad);
+            assert!(store.update(|c| c.client_id = "changed".into()).is_err());
+            assert!(store.save(&Config::example()).is_err());
+            assert_eq!(std::fs::read_to_string(store.path()).unwrap(), bad);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_is_atomic_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("fb_conf.json"));
+        store.save(&Config::example()).unwrap();
+        let mode = std::fs::metadata(store.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let c = store
+            .update(|c| c.scope = Some("heartrate".into()))
+            .unwrap();
+        assert_eq!(store.load().unwrap(), c);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+        assert!(names.contains(&"fb_conf.json.lock".to_string()));
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_until_dropped() {
+        let (_d, store) = store_with(TODAY);
+        let lock = store.lock().unwrap();
+        let other = File::options().write(true).open(store.lock_path()).unwrap();
+        assert!(other.try_lock().is_err());
+        drop(lock);
+        assert!(other.try_lock().is_ok());
+    }
+
+    #[test]
+    fn example_parses_and_loads() {
+        let c = Config::from_json(EXAMPLE_JSON, "fb_conf.example.json").unwrap();
+        assert_eq!(c, Config::example());
+    }
+}
