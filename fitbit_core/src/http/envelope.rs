@@ -389,3 +389,162 @@ pub fn redact_tokens(text: &str) -> String {
     flush(&mut run, run_prev, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fixtures/error_401_expired_token.json`, byte for byte (with its BOM).
+    const FITBIT_EXPIRED: &str = "\u{feff}{\n  \"errors\": [\n    {\n      \"errorType\": \"expired_token\",\n      \"message\": \"Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE0MzAzNDM3MzUsInNjb3BlcyI6Indwcm8gd2xvYyB3bnV0IHdzbGUgd3NldCB3aHIgd3dlaSB3YWN0IHdzb2MiLCJzdWIiOiJBQkNERUYiLCJhdWQiOiJJSktMTU4iLCJpc3MiOiJGaXRiaXQiLCJ0eXAiOiJhY2Nlc3NfdG9rZW4iLCJpYXQiOjE0MzAzNDAxMzV9.z0VHrIEzjsBnjiNMBey6wtu26yHTnSWz_qlqoEpUlpc\"\n    }\n  ],\n  \"success\": false\n}";
+    const GOOGLE_401: &str = r#"{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.","status":"UNAUTHENTICATED"}}"#;
+    const GOOGLE_403_SCOPE: &str = r#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}"#;
+    const GOOGLE_400_FILTER: &str = r#"{"error":{"code":400,"message":"Invalid data point filter: INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER, INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_DATA_POINT_FILTER","domain":"health.googleapis.com","metadata":{"detailedReasons":"INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER,INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"}},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 1)"},{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 53)"}]}]}}"#;
+
+    fn api(e: Error) -> (u16, String, String, String) {
+        match e {
+            Error::Api {
+                status,
+                kind,
+                message,
+                hint,
+                ..
+            } => (status, kind, message, hint),
+            other => panic!("expected Error::Api, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fitbit_expired_token_is_detected_and_redacted() {
+        let body = FITBIT_EXPIRED.as_bytes();
+        assert!(is_token_expired(Provider::Fitbit, 401, body));
+        assert!(!is_token_expired(Provider::Fitbit, 403, body));
+        let e = api_error(Provider::Fitbit, 401, body);
+        let text = e.to_string();
+        assert!(!text.contains("eyJ"), "{text}");
+        assert!(!text.contains("z0VHrIEzjsBn"), "{text}");
+        let (_, kind, message, _) = api(e);
+        assert_eq!(kind, "expired_token");
+        assert_eq!(message, "Access token expired: [redacted]");
+        let invalid = br#"{"errors": [{"message": "Access token invalid: abc. Visit https://dev.fitbit.com/docs/oauth2 for more information.", "errorType": "invalid_token"}], "success": false}"#;
+        assert!(is_token_expired(Provider::Fitbit, 401, invalid));
+        assert!(!is_token_expired(Provider::Fitbit, 401, b"<html>"));
+    }
+
+    #[test]
+    fn google_fixtures_map_to_actionable_hints() {
+        assert!(is_token_expired(
+            Provider::Google,
+            401,
+            GOOGLE_401.as_bytes()
+        ));
+        let (_, kind, message, hint) = api(api_error(Provider::Google, 401, GOOGLE_401.as_bytes()));
+        assert_eq!(kind, "UNAUTHENTICATED");
+        assert!(
+            message.contains("https://developers.google.com/identity"),
+            "{message}"
+        );
+        assert!(hint.contains("fitbit auth"));
+
+        let (_, kind, _, hint) = api(api_error(
+            Provider::Google,
+            403,
+            GOOGLE_403_SCOPE.as_bytes(),
+        ));
+        assert_eq!(kind, "PERMISSION_DENIED (ACCESS_TOKEN_SCOPE_INSUFFICIENT)");
+        assert!(hint.contains(GOOGLE_HEALTH_METRICS_SCOPE), "{hint}");
+
+        let (_, _, message, hint) = api(api_error(
+            Provider::Google,
+            400,
+            GOOGLE_400_FILTER.as_bytes(),
+        ));
+        assert!(
+            message.contains("INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"),
+            "{message}"
+        );
+        assert!(hint.contains("(at line 1, column 53)"), "{hint}");
+        assert!(hint.contains("sleep.interval.civil_start_time"), "{hint}");
+    }
+
+    #[test]
+    fn other_google_statuses() {
+        let body = |code: u16, status: &str, reason: &str| {
+            format!(
+                r#"{{"error":{{"code":{code},"message":"m","status":"{status}","details":[{{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"{reason}"}}]}}}}"#
+            )
+        };
+        let hint = |code, status, reason| {
+            api(api_error(
+                Provider::Google,
+                code,
+                body(code, status, reason).as_bytes(),
+            ))
+            .3
+        };
+        assert!(
+            hint(403, "PERMISSION_DENIED", "RESOURCE_PERMISSION_DENIED")
+                .contains("myaccount.google.com/connections")
+        );
+        assert!(hint(429, "RESOURCE_EXHAUSTED", "RATE_LIMIT_EXCEEDED").contains("back off"));
+        assert!(hint(400, "FAILED_PRECONDITION", "ACCOUNT_NOT_LINKED").contains("migrate"));
+        assert!(
+            hint(403, "PERMISSION_DENIED", "SERVICE_DISABLED")
+                .contains("enable the Google Health API")
+        );
+    }
+
+    #[test]
+    fn fitbit_envelope_hints() {
+        let body = |t: &str| {
+            format!(r#"{{"errors":[{{"errorType":"{t}","message":"m"}}],"success":false}}"#)
+        };
+        let hint = |status, t: &str| api(api_error(Provider::Fitbit, status, body(t).as_bytes())).3;
+        assert!(hint(403, "insufficient_permissions").contains("Personal"));
+        assert!(hint(403, "insufficient_scope").contains("heartrate scope"));
+        assert!(hint(429, "system").contains("150 requests per hour"));
+        // The legacy host has answered in Google's envelope.
+        let g = br#"{"error":{"code":403,"message":"The caller does not have permission","status":"PERMISSION_DENIED"}}"#;
+        let (_, kind, _, hint) = api(api_error(Provider::Fitbit, 403, g));
+        assert_eq!(kind, "PERMISSION_DENIED");
+        assert!(hint.contains("Google Health API"), "{hint}");
+        assert!(matches!(
+            api_error(Provider::Fitbit, 410, g),
+            Error::LegacyApiGone
+        ));
+    }
+
+    #[test]
+    fn unknown_bodies_give_a_short_safe_excerpt() {
+        let html = format!(
+            "<html>\n<body>Bad   gateway {}</body></html>",
+            "x".repeat(500)
+        );
+        let (status, kind, message, hint) = api(api_error(Provider::Google, 502, html.as_bytes()));
+        assert_eq!((status, kind.as_str()), (502, ""));
+        assert!(message.starts_with("<html> <body>Bad gateway"), "{message}");
+        assert!(message.chars().count() <= 201);
+        assert!(hint.contains("try again later"));
+        assert_eq!(api(api_error(Provider::Fitbit, 500, b"")).2, "(empty body)");
+    }
+
+    #[test]
+    fn redaction_keeps_words_urls_and_codes() {
+        for keep in [
+            "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER",
+            "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+            "at 2026-09-25T10:00:00Z",
+        ] {
+            assert_eq!(redact_tokens(keep), keep);
+        }
+        assert_eq!(
+            redact_tokens("token ya29.a0AfB_byC1234567890abcdefXYZ"),
+            "token [redacted]"
+        );
+        assert_eq!(
+            redact_tokens(
+                "refresh c643a63c072f0f05478e9d18b991db80ef6061e4f8e6c822d83fed53e5fafdd7."
+            ),
+            "refresh [redacted]."
+        );
+    }
+}

@@ -304,3 +304,87 @@ fn classify(e: &reqwest::Error, what: &str) -> TransportError {
     }
     TransportError { kind, message }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    #[test]
+    fn headers_are_case_insensitive_and_debug_hides_them() {
+        let req = Request::get("https://api.fitbit.com/1/user/-/profile.json")
+            .bearer(&Secret::new("tok123"))
+            .header("Accept-Language", "en_US");
+        assert_eq!(req.header_value("authorization"), Some("Bearer tok123"));
+        assert!(!format!("{req:?}").contains("tok123"));
+        let resp = Response::new(200, "x").with_header("FITBIT-RATE-LIMIT-REMAINING", "121");
+        assert_eq!(resp.header("fitbit-rate-limit-remaining"), Some("121"));
+        assert_eq!(resp.header("missing"), None);
+    }
+
+    #[test]
+    fn post_form_encodes_pairs() {
+        let req = Request::post_form(
+            "u",
+            &[("redirect_uri", "http://127.0.0.1:8080/"), ("a", "b c+")],
+        );
+        assert_eq!(
+            req.body.as_deref(),
+            Some(&b"redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&a=b+c%2B"[..])
+        );
+        assert_eq!(req.method, Method::Post);
+    }
+
+    #[test]
+    fn reqwest_reports_refused_connections_as_connect() {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let t = ReqwestTransport::new().unwrap();
+        let err = t
+            .send(&Request::get(format!("http://127.0.0.1:{port}/x")))
+            .unwrap_err();
+        assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
+    }
+
+    fn serve_once(answer: &'static [u8]) -> String {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", l.local_addr().unwrap());
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(answer);
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn reqwest_reads_status_headers_body_and_detects_truncation() {
+        let t = ReqwestTransport::new().unwrap();
+        let url = serve_once(
+            b"HTTP/1.1 429 Too Many Requests\r\nFitbit-Rate-Limit-Reset: 12\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+        );
+        let resp = t.send(&Request::get(url)).unwrap();
+        assert_eq!(resp.status, 429);
+        assert_eq!(resp.header("fitbit-rate-limit-reset"), Some("12"));
+        assert_eq!(resp.body, b"ok");
+
+        let url =
+            serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort");
+        let err = t.send(&Request::get(url)).unwrap_err();
+        assert_eq!(err.kind, TransportErrorKind::Dropped, "{err}");
+    }
+
+    #[test]
+    fn reqwest_does_not_follow_redirects() {
+        let t = ReqwestTransport::new().unwrap();
+        let url = serve_once(
+            b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        assert_eq!(t.send(&Request::get(url)).unwrap().status, 302);
+    }
+}
