@@ -350,3 +350,216 @@ fn until_utc(d: Duration) -> String {
 fn strip_query(url: &str) -> String {
     url.split(['?', '#']).next().unwrap_or(url).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::transport::FnTransport;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A client whose transport answers from `script` in order (the last answer repeats),
+    /// with a recording sleeper and a recorded notifier.
+    fn scripted(
+        script: Vec<Result<Response, TransportError>>,
+    ) -> (
+        HttpClient,
+        RecordingSleeper,
+        Arc<AtomicUsize>,
+        Arc<Mutex<Vec<String>>>,
+    ) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let transport = FnTransport::new(move |_req: &Request| {
+            let i = c.fetch_add(1, Ordering::SeqCst);
+            script[i.min(script.len() - 1)].clone()
+        });
+        let sleeper = RecordingSleeper::new();
+        let notes = Arc::new(Mutex::new(Vec::new()));
+        let n = notes.clone();
+        let client = HttpClient::new(transport)
+            .with_sleeper(sleeper.clone())
+            .with_notifier(move |m| n.lock().unwrap().push(m.to_string()));
+        (client, sleeper, calls, notes)
+    }
+
+    fn secs(v: &[u64]) -> Vec<Duration> {
+        v.iter().map(|s| Duration::from_secs(*s)).collect()
+    }
+
+    fn dropped() -> Result<Response, TransportError> {
+        Err(TransportError::new(
+            TransportErrorKind::Dropped,
+            "connection reset",
+        ))
+    }
+
+    #[test]
+    fn retries_5xx_with_backoff_then_succeeds() {
+        let (c, sleeper, calls, _) = scripted(vec![
+            Ok(Response::new(503, "")),
+            Ok(Response::new(502, "")),
+            Ok(Response::new(200, "data")),
+        ]);
+        let r = c
+            .send(Provider::Google, &Request::get("https://h/x"))
+            .unwrap();
+        assert_eq!(r.body, b"data");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert_eq!(sleeper.slept(), secs(&[1, 2]));
+    }
+
+    #[test]
+    fn gives_up_after_max_retries_with_capped_delays() {
+        let (c, sleeper, calls, _) = scripted(vec![Ok(Response::new(500, "boom"))]);
+        let c = c.with_policy(RetryPolicy {
+            max_delay: Duration::from_secs(4),
+            ..RetryPolicy::default()
+        });
+        let e = c
+            .send(Provider::Fitbit, &Request::get("https://h/x"))
+            .unwrap_err();
+        assert!(matches!(e, Error::Api { status: 500, .. }), "{e:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+        assert_eq!(sleeper.slept(), secs(&[1, 2, 4, 4, 4]));
+
+        let (c, _, calls, _) = scripted(vec![dropped()]);
+        let e = c
+            .send(Provider::Fitbit, &Request::get("https://h/x?date=1"))
+            .unwrap_err();
+        match e {
+            Error::Network { url, message } => {
+                assert_eq!(url, "https://h/x");
+                assert!(message.contains("gave up after 5 retries"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+    }
+
+    #[test]
+    fn never_retries_other_4xx() {
+        for status in [400, 401, 403, 404, 410] {
+            let (c, sleeper, calls, _) = scripted(vec![Ok(Response::new(status, "{}"))]);
+            let r = c
+                .send(Provider::Fitbit, &Request::get("https://h/x"))
+                .unwrap();
+            assert_eq!(r.status, status);
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+            assert!(sleeper.slept().is_empty());
+        }
+    }
+
+    #[test]
+    fn fitbit_429_waits_for_the_reset_header_plus_margin_and_announces_it() {
+        let limited = Response::new(
+            429,
+            r#"{"errors":[{"errorType":"system","message":"Too Many Requests"}]}"#,
+        )
+        .with_header("Retry-After", "1")
+        .with_header("Fitbit-rate-limit-limit", "150")
+        .with_header("Fitbit-rate-limit-remaining", "0")
+        .with_header("Fitbit-rate-limit-reset", "715");
+        let ok = Response::new(200, "")
+            .with_header("Fitbit-rate-limit-limit", "150")
+            .with_header("Fitbit-rate-limit-remaining", "149")
+            .with_header("Fitbit-rate-limit-reset", "3599");
+        let (c, sleeper, _, notes) = scripted(vec![Ok(limited), Ok(ok)]);
+        c.send(Provider::Fitbit, &Request::get("https://h/x"))
+            .unwrap();
+        assert_eq!(sleeper.slept(), secs(&[725]));
+        let notes = notes.lock().unwrap();
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with(
+                "Fitbit rate limit reached (150 requests/hour): waiting 12 min 5 s, until "
+            ),
+            "{}",
+            notes[0]
+        );
+        assert!(notes[0].contains(" UTC"));
+        assert_eq!(
+            c.last_rate_limit(),
+            Some(RateLimit {
+                limit: Some(150),
+                remaining: Some(149),
+                reset_secs: Some(3599)
+            })
+        );
+    }
+
+    #[test]
+    fn fitbit_429_without_reset_uses_retry_after_and_google_uses_retry_after_or_backoff() {
+        let r = Response::new(429, "").with_header("retry-after", "30");
+        let (c, sleeper, _, _) = scripted(vec![Ok(r.clone()), Ok(Response::new(200, ""))]);
+        c.send(Provider::Fitbit, &Request::get("u")).unwrap();
+        assert_eq!(sleeper.slept(), secs(&[40]));
+
+        let (c, sleeper, _, notes) = scripted(vec![Ok(r), Ok(Response::new(200, ""))]);
+        c.send(Provider::Google, &Request::get("u")).unwrap();
+        assert_eq!(sleeper.slept(), secs(&[30]));
+        assert!(notes.lock().unwrap()[0].starts_with("Google Health API rate limit reached"));
+
+        let (c, sleeper, _, notes) =
+            scripted(vec![Ok(Response::new(429, "")), Ok(Response::new(200, ""))]);
+        c.send(Provider::Google, &Request::get("u")).unwrap();
+        assert_eq!(sleeper.slept(), secs(&[1]));
+        assert!(
+            notes.lock().unwrap().is_empty(),
+            "short waits are not announced"
+        );
+    }
+
+    #[test]
+    fn post_is_retried_only_when_it_surely_did_not_arrive() {
+        let post = Request::post_form("https://h/oauth2/token", &[("grant_type", "refresh_token")]);
+        let (c, _, calls, _) = scripted(vec![dropped()]);
+        assert!(matches!(
+            c.send(Provider::Fitbit, &post),
+            Err(Error::Network { .. })
+        ));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        let timeout = Err(TransportError::new(
+            TransportErrorKind::Timeout,
+            "timed out",
+        ));
+        let (c, _, calls, _) = scripted(vec![timeout]);
+        assert!(c.send(Provider::Fitbit, &post).is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        let refused = Err(TransportError::new(TransportErrorKind::Connect, "refused"));
+        let (c, _, calls, _) = scripted(vec![
+            refused,
+            Ok(Response::new(503, "")),
+            Ok(Response::new(200, "t")),
+        ]);
+        assert_eq!(c.send(Provider::Fitbit, &post).unwrap().body, b"t");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+        let (c, _, calls, _) = scripted(vec![Ok(Response::new(429, ""))]);
+        assert!(c.send(Provider::Fitbit, &post).is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn gets_retry_timeouts_and_drops() {
+        let timeout = Err(TransportError::new(
+            TransportErrorKind::Timeout,
+            "timed out",
+        ));
+        let (c, sleeper, _, _) = scripted(vec![timeout, dropped(), Ok(Response::new(200, "x"))]);
+        assert_eq!(
+            c.send(Provider::Google, &Request::get("u")).unwrap().body,
+            b"x"
+        );
+        assert_eq!(sleeper.slept(), secs(&[1, 2]));
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_duration(Duration::from_secs(45)), "45 s");
+        assert_eq!(human_duration(Duration::from_secs(725)), "12 min 5 s");
+        assert_eq!(human_duration(Duration::from_secs(3610)), "1 h 0 min 10 s");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "2 s");
+    }
+}
