@@ -314,3 +314,207 @@ pub fn complete(
     store.save(&cfg)?;
     Ok(cfg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{FnTransport, Request, Response};
+    use crate::secret::Secret;
+    use std::collections::HashMap;
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+
+    fn query(url: &str) -> HashMap<String, String> {
+        url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn fitbit_authorize_url() {
+        let a = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        let q = query(&a.url);
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "23ABCD");
+        assert_eq!(q["redirect_uri"], "http://127.0.0.1:8080/");
+        assert_eq!(q["scope"], "heartrate profile sleep settings");
+        assert_eq!(q["code_challenge"], a.pkce.challenge);
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(q["state"], a.state);
+        assert!(!q.contains_key("access_type"));
+        assert!(!a.url.contains(&a.pkce.verifier));
+    }
+
+    #[test]
+    fn google_authorize_url_asks_for_offline_access() {
+        let a = AuthRequest::new(
+            Provider::Google,
+            &Endpoints::default(),
+            "1-a.apps.googleusercontent.com",
+            "http://127.0.0.1:8085/",
+        );
+        assert!(
+            a.url
+                .starts_with("https://accounts.google.com/o/oauth2/v2/auth?")
+        );
+        assert!(a.url.contains("%20https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgooglehealth.activity_and_fitness.readonly"));
+        let q = query(&a.url);
+        assert_eq!(q["access_type"], "offline");
+        assert_eq!(q["prompt"], "consent");
+        let scopes: Vec<&str> = q["scope"].split(' ').collect();
+        assert_eq!(scopes, super::scopes(Provider::Google));
+        assert_ne!(
+            a.state,
+            AuthRequest::new(Provider::Google, &Endpoints::default(), "x", "y").state
+        );
+    }
+
+    #[test]
+    fn parse_redirect_accepts_urls_and_queries() {
+        assert_eq!(
+            parse_redirect("  http://localhost:8080/?code=00a30f&state=S#_=_ \n", "S").unwrap(),
+            "00a30f"
+        );
+        assert_eq!(
+            parse_redirect("?state=S&code=4%2F0Ab", "S").unwrap(),
+            "4/0Ab"
+        );
+        assert_eq!(
+            parse_redirect("code=c&state=S&scope=a+b", "S").unwrap(),
+            "c"
+        );
+        let msg = |r: Result<String>| match r {
+            Err(Error::Authorization { message }) => message,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            msg(parse_redirect(
+                "http://127.0.0.1/?error=access_denied&state=S",
+                "S"
+            ))
+            .contains("access_denied")
+        );
+        assert!(msg(parse_redirect("http://127.0.0.1/?code=c&state=T", "S")).contains("state"));
+        assert!(msg(parse_redirect("http://127.0.0.1/?code=c", "S")).contains("state"));
+        assert!(msg(parse_redirect("http://127.0.0.1/?state=S", "S")).contains("no `code`"));
+        assert!(msg(parse_redirect("http://127.0.0.1/", "S")).contains("no query"));
+        assert!(
+            msg(parse_redirect(
+                "?error=invalid_scope&error_description=bad&state=S",
+                "S"
+            ))
+            .contains("invalid_scope (bad)")
+        );
+    }
+
+    fn browser(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: test\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn listens_for_the_redirect_on_loopback() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = std::thread::spawn(move || {
+            listen_for_redirect(listener, "S1", Duration::from_secs(10))
+        });
+        assert!(browser(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
+        let page = browser(port, "/?code=the-code&state=S1");
+        assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+        assert!(page.contains("You can close this tab"));
+        assert_eq!(waiter.join().unwrap().unwrap(), "the-code");
+    }
+
+    #[test]
+    fn listener_times_out_with_advice_to_paste() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        match listen_for_redirect(listener, "S", Duration::from_millis(200)) {
+            Err(Error::Authorization { message }) => assert!(message.contains("paste")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn complete_exchanges_the_code_and_saves_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("fb_conf.json"));
+        std::fs::write(store.path(), r#"{"client_id":"23ABCD","client_secret":"sec","access_token":"","refresh_token":"","color":"blue"}"#).unwrap();
+        let auth = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        let seen: Arc<Mutex<Option<Request>>> = Arc::default();
+        let seen2 = seen.clone();
+        let http = HttpClient::new(FnTransport::new(move |req: &Request| {
+            *seen2.lock().unwrap() = Some(req.clone());
+            Ok(Response::new(
+                200,
+                r#"{"access_token":"at","expires_in":28800,"refresh_token":"rt","scope":"heartrate sleep","token_type":"Bearer","user_id":"26FWFL"}"#,
+            ))
+        }));
+        let cfg = complete(&store, &http, &Endpoints::default(), &auth, "the-code").unwrap();
+        let req = seen.lock().unwrap().clone().unwrap();
+        assert_eq!(req.url, "https://api.fitbit.com/oauth2/token");
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(req.body.as_deref().unwrap())
+                .into_owned()
+                .collect();
+        assert_eq!(form["code"], "the-code");
+        assert_eq!(
+            Pkce::from_verifier(form["code_verifier"].clone()).challenge,
+            auth.pkce.challenge
+        );
+        assert_eq!(form["redirect_uri"], "http://127.0.0.1:8080/");
+        let disk = store.load().unwrap();
+        assert_eq!(disk, cfg);
+        assert_eq!(disk.access_token, Secret::new("at"));
+        assert_eq!(disk.refresh_token, Secret::new("rt"));
+        assert_eq!(disk.provider, Some(Provider::Fitbit));
+        assert_eq!(disk.scope.as_deref(), Some("heartrate sleep"));
+        assert_eq!(disk.user_id.as_deref(), Some("26FWFL"));
+        assert_eq!(disk.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/"));
+        assert!(disk.expires_at.is_some());
+        assert_eq!(disk.extra["color"], "blue");
+    }
+
+    #[test]
+    fn complete_never_touches_a_bad_file_or_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("fb_conf.json"));
+        let bad = "{\"client_id\": \"23ABCD\",";
+        std::fs::write(store.path(), bad).unwrap();
+        let http = HttpClient::new(FnTransport::new(
+            |_req: &Request| -> std::result::Result<Response, crate::http::TransportError> {
+                panic!("no request may be sent")
+            },
+        ));
+        let auth = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        assert!(matches!(
+            complete(&store, &http, &Endpoints::default(), &auth, "c"),
+            Err(Error::ConfigSyntax { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), bad);
+    }
+}

@@ -65,7 +65,8 @@ impl TokenResponse {
         if let Some(r) = self.refresh_token.as_ref().filter(|r| !r.is_empty()) {
             config.refresh_token = r.clone();
         }
-        let at = |secs: i64| now.checked_add_signed(chrono::Duration::try_seconds(secs)?);
+        // Whole seconds: the file stores RFC 3339 without fractions, so memory matches disk.
+        let at = |secs: i64| DateTime::from_timestamp(now.timestamp().checked_add(secs)?, 0);
         config.expires_at = self.expires_in.and_then(at);
         if let Some(t) = self.refresh_token_expires_in.and_then(at) {
             config.refresh_token_expires_at = Some(t);
