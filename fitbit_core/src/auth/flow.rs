@@ -35,6 +35,22 @@ pub fn scopes(provider: Provider) -> &'static [&'static str] {
     }
 }
 
+/// The redirect URI used when neither the command line nor the config names one: Fitbit
+/// `http://localhost:8000` (what the original notebooks told users to register), Google
+/// `http://localhost:8080` (the loopback URI of the fitbit-grafana migration guide; Desktop
+/// clients accept any loopback port, Web clients need it registered).
+///
+/// ```
+/// use fitbit_core::{Provider, auth::default_redirect_uri};
+/// assert_eq!(default_redirect_uri(Provider::Fitbit), "http://localhost:8000");
+/// ```
+pub fn default_redirect_uri(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Fitbit => "http://localhost:8000",
+        Provider::Google => "http://localhost:8080",
+    }
+}
+
 /// One authorization attempt: the URL to open, and what is needed to check and complete it.
 #[derive(Debug, Clone)]
 pub struct AuthRequest {

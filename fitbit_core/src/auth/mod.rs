@@ -11,7 +11,9 @@ pub mod pkce;
 pub mod session;
 pub mod token;
 
-pub use flow::{AuthRequest, complete, listen_for_redirect, parse_redirect, scopes};
+pub use flow::{
+    AuthRequest, complete, default_redirect_uri, listen_for_redirect, parse_redirect, scopes,
+};
 pub use pkce::{Pkce, random_state};
 pub use session::{Session, TokenStatus};
 pub use token::{TokenResponse, exchange_request, parse_token_response, refresh_request};
