@@ -40,6 +40,7 @@ pub mod source;
 pub mod table;
 pub mod time;
 
+pub use config::{Config, ConfigStore};
 pub use error::{Error, Result};
 pub use provider::Provider;
 pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};
