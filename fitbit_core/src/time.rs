@@ -63,10 +63,10 @@ pub fn attach_offsets(locals: &[NaiveDateTime], tz: Tz) -> Vec<Option<FixedOffse
                 out.push(Some(o.fix()));
             }
             LocalResult::Ambiguous(early, late) => {
-                if let Some(prev) = last_ambiguous {
-                    if *local <= prev {
-                        second_pass = true;
-                    }
+                if let Some(prev) = last_ambiguous
+                    && *local <= prev
+                {
+                    second_pass = true;
                 }
                 last_ambiguous = Some(*local);
                 out.push(Some(if second_pass { late.fix() } else { early.fix() }));
@@ -131,10 +131,10 @@ pub fn parse_google_offset(s: &str) -> Option<FixedOffset> {
         Some((w, f)) => (w, Some(f)),
         None => (body, None),
     };
-    if let Some(f) = frac {
-        if f.is_empty() || !f.bytes().all(|b| b == b'0') {
-            return None;
-        }
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b == b'0'))
+    {
+        return None;
     }
     let (sign, digits) = match whole.as_bytes().first()? {
         b'-' => (-1, &whole[1..]),
