@@ -99,17 +99,21 @@ fn day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_time(chrono::NaiveTime::MIN);
     // Transitions are whole minutes; a gap lasts at most a day (Samoa 2011 skipped one).
     for minute in 0..=(26 * 60) {
-        let local = midnight + Duration::minutes(minute);
+        let Some(local) = midnight.checked_add_signed(Duration::minutes(minute)) else {
+            break;
+        };
         match tz.from_local_datetime(&local) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),
             LocalResult::Ambiguous(early, _) => return early.with_timezone(&Utc),
             LocalResult::None => continue,
         }
     }
-    // Unreachable with real zone data; fall back to the offset in force at UTC midnight.
+    // Only at the ends of chrono's date range: use the offset in force at UTC midnight.
     let utc_guess = DateTime::<Utc>::from_naive_utc_and_offset(midnight, Utc);
     let off = tz.offset_from_utc_datetime(&midnight).fix();
-    utc_guess - Duration::seconds(i64::from(off.local_minus_utc()))
+    utc_guess
+        .checked_sub_signed(Duration::seconds(i64::from(off.local_minus_utc())))
+        .unwrap_or(utc_guess)
 }
 
 /// A Google `google.protobuf.Duration` UTC offset such as `"32400s"` or `"-18000s"`.

@@ -183,7 +183,13 @@ pub(crate) fn hrv_days(points: &[DataPoint], what: &str) -> Result<Vec<DailyHrv>
 pub(crate) fn sort_by_instant<T>(items: &mut [T], time: impl Fn(&T) -> Timestamp) {
     items.sort_by_key(|x| {
         let t = time(x);
-        t.utc().map_or(t.local, |u| u.naive_utc())
+        // Checked arithmetic: a civil date at the end of chrono's range must not panic.
+        t.offset
+            .and_then(|o| {
+                t.local
+                    .checked_sub_signed(chrono::Duration::seconds(i64::from(o.local_minus_utc())))
+            })
+            .unwrap_or(t.local)
     });
 }
 
