@@ -372,7 +372,11 @@ fn settings_zone_and_offset() {
     );
     assert_eq!(s.time_zone, Some(Asia::Tokyo));
     assert_eq!(s.utc_offset, FixedOffset::east_opt(32400));
+    assert_eq!(s.effective_zone(), Some(Asia::Tokyo));
     assert_eq!(parse_settings(b"{}").unwrap(), Settings::default());
+    let west = parse_settings(br#"{"utcOffset":"-18000s"}"#).unwrap();
+    assert_eq!(west.effective_zone(), Some(chrono_tz::Etc::GMTPlus5));
+    assert_eq!(Settings::default().effective_zone(), None);
     match parse_settings(br#"{"timeZone":"Nowhere/Land"}"#) {
         Err(Error::Parse { path, .. }) => assert_eq!(path, "timeZone"),
         other => panic!("{other:?}"),

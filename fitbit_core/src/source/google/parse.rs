@@ -25,6 +25,36 @@ pub struct Settings {
     pub utc_offset: Option<FixedOffset>,
 }
 
+impl Settings {
+    /// The zone to compute local days in: `time_zone`, else a whole-hour `utc_offset` as the
+    /// fixed zone `Etc/GMT∓N` (no DST), else `None`.
+    ///
+    /// ```
+    /// use fitbit_core::{chrono::FixedOffset, chrono_tz::Tz, source::google::Settings};
+    /// let s = Settings { time_zone: None, utc_offset: FixedOffset::east_opt(9 * 3600) };
+    /// assert_eq!(s.effective_zone(), Some(Tz::Etc__GMTMinus9));
+    /// let s = Settings { time_zone: None, utc_offset: FixedOffset::east_opt(19800) };
+    /// assert_eq!(s.effective_zone(), None);
+    /// ```
+    pub fn effective_zone(&self) -> Option<Tz> {
+        if self.time_zone.is_some() {
+            return self.time_zone;
+        }
+        let secs = self.utc_offset?.local_minus_utc();
+        if secs % 3600 != 0 {
+            return None;
+        }
+        let hours = secs / 3600;
+        let name = match hours {
+            0 => "Etc/UTC".to_string(),
+            // POSIX-style names: Etc/GMT-9 is UTC+9.
+            h if h > 0 => format!("Etc/GMT-{h}"),
+            h => format!("Etc/GMT+{}", -h),
+        };
+        name.parse().ok()
+    }
+}
+
 /// Parse one list page (BOM tolerated; failures name the JSON path).
 pub fn parse_page(body: &[u8], what: &str) -> Result<ListDataPointsResponse> {
     decode(body, what)
