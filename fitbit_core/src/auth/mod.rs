@@ -7,6 +7,7 @@
 //! - [`flow`]: the authorization-code flow: URL, redirect parsing, loopback listener, exchange.
 
 pub mod flow;
+pub mod notebook;
 pub mod pkce;
 pub mod session;
 pub mod token;
@@ -14,6 +15,7 @@ pub mod token;
 pub use flow::{
     AuthRequest, complete, default_redirect_uri, listen_for_redirect, parse_redirect, scopes,
 };
+pub use notebook::NotebookAuth;
 pub use pkce::{Pkce, random_state};
 pub use session::{Session, TokenStatus};
 pub use token::{TokenResponse, exchange_request, parse_token_response, refresh_request};
