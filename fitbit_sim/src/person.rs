@@ -19,9 +19,7 @@
 //! assert!(hr.is_empty() || hr.len() == 60);
 //! ```
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// One 5-minute HRV measurement during the main sleep.
@@ -399,12 +397,6 @@ impl Person {
 
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
-}
-
-/// Seconds since local midnight of a UTC instant's wall clock (for formatting).
-pub(crate) fn local_hms(t: DateTime<Utc>, offset: i32) -> (u32, u32, u32) {
-    let l = t + Duration::seconds(i64::from(offset));
-    (l.hour(), l.minute(), l.second())
 }
 
 #[cfg(test)]
