@@ -356,5 +356,6 @@ fn dense_day_renders_fast() {
     .unwrap();
     let ms = t.elapsed().as_millis();
     assert!(body.len() > 1_000_000 || !p.worn(d("2026-10-07")));
+    eprintln!("fitbit dense 1sec day: {ms} ms");
     assert!(ms < 500, "{ms} ms");
 }
