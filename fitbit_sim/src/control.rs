@@ -120,7 +120,9 @@ impl Shared {
             Provider::Fitbit => self.config.fitbit_access_ttl,
             Provider::Google => self.config.google_access_ttl,
         };
-        let access = st.tokens.mint(provider, Kind::Access, client_id, &self.user_id, now);
+        let access = st
+            .tokens
+            .mint(provider, Kind::Access, client_id, &self.user_id, now);
         st.tokens.access.insert(
             access.clone(),
             Access {
@@ -131,10 +133,15 @@ impl Shared {
             },
         );
         let refresh = refresh_consent.map(|consent_at| {
-            let r = st.tokens.mint(provider, Kind::Refresh, client_id, &self.user_id, now);
+            let r = st
+                .tokens
+                .mint(provider, Kind::Refresh, client_id, &self.user_id, now);
             let expires_at = match provider {
                 Provider::Fitbit => None,
-                Provider::Google => self.config.google_refresh_ttl.map(|t| consent_at + delta(t)),
+                Provider::Google => self
+                    .config
+                    .google_refresh_ttl
+                    .map(|t| consent_at + delta(t)),
             };
             st.tokens.refresh.insert(
                 r.clone(),
@@ -229,11 +236,18 @@ impl Control {
 
     /// Issue a token pair as if the user had just consented, for tests that skip the browser.
     /// `scope` is space-separated. Returns `(access_token, refresh_token)`.
-    pub fn issue_tokens(&self, provider: Provider, client_id: &str, scope: &str) -> (String, String) {
+    pub fn issue_tokens(
+        &self,
+        provider: Provider,
+        client_id: &str,
+        scope: &str,
+    ) -> (String, String) {
         let scope: Vec<String> = scope.split_whitespace().map(String::from).collect();
         let now = self.shared.clock.now();
         let mut st = self.shared.state();
-        let (a, r) = self.shared.issue(&mut st, provider, client_id, &scope, Some(now));
+        let (a, r) = self
+            .shared
+            .issue(&mut st, provider, client_id, &scope, Some(now));
         (a, r.unwrap_or_default())
     }
 }
@@ -246,7 +260,10 @@ mod tests {
     fn user_id_is_six_alphanumerics_and_stable() {
         let a = user_id_for(42);
         assert_eq!(a.len(), 6);
-        assert!(a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
         assert_eq!(a, user_id_for(42));
         assert_ne!(a, user_id_for(43));
     }

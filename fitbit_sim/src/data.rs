@@ -14,7 +14,9 @@ use crate::render::ErrorAnswer;
 /// Does this Fitbit path ask for intraday data (fitbit-api.md §2.2, §3.1, §5)?
 pub fn fitbit_is_intraday(path: &str) -> bool {
     let p = path.trim_end_matches(".json");
-    p.split('/').any(|s| matches!(s, "1sec" | "1min" | "5min" | "15min")) || p.ends_with("/all")
+    p.split('/')
+        .any(|s| matches!(s, "1sec" | "1min" | "5min" | "15min"))
+        || p.ends_with("/all")
 }
 
 /// The Fitbit scope a path needs, and the word the 403 message uses.
@@ -57,20 +59,42 @@ fn google_scopes(path: &str) -> &'static [&'static str] {
         return &["profile.readonly"];
     }
     let Some(dt) = rest.strip_prefix("dataTypes/") else {
-        return &[HM, AF, "sleep.readonly", "location.readonly", "profile.readonly", "settings.readonly"];
+        return &[
+            HM,
+            AF,
+            "sleep.readonly",
+            "location.readonly",
+            "profile.readonly",
+            "settings.readonly",
+        ];
     };
     let dt = dt.split(['/', ':']).next().unwrap_or("");
     match dt {
-        "heart-rate" | "heart-rate-variability" | "daily-heart-rate-variability"
-        | "daily-resting-heart-rate" | "oxygen-saturation" | "daily-oxygen-saturation"
-        | "respiratory-rate-sleep-summary" | "daily-respiratory-rate" | "weight" | "body-fat"
+        "heart-rate"
+        | "heart-rate-variability"
+        | "daily-heart-rate-variability"
+        | "daily-resting-heart-rate"
+        | "oxygen-saturation"
+        | "daily-oxygen-saturation"
+        | "respiratory-rate-sleep-summary"
+        | "daily-respiratory-rate"
+        | "weight"
+        | "body-fat"
         | "height" => &[HM],
-        "daily-heart-rate-zones" | "time-in-heart-rate-zone" | "calories-in-heart-rate-zone" => &[HM, AF],
+        "daily-heart-rate-zones" | "time-in-heart-rate-zone" | "calories-in-heart-rate-zone" => {
+            &[HM, AF]
+        }
         "sleep" => &["sleep.readonly"],
         "electrocardiogram" => &["ecg.readonly"],
         "irregular-rhythm-notification" => &["irn.readonly"],
-        "steps" | "distance" | "exercise" | "floors" | "active-minutes" | "total-calories"
-        | "active-zone-minutes" | "activity-level" => &[AF],
+        "steps"
+        | "distance"
+        | "exercise"
+        | "floors"
+        | "active-minutes"
+        | "total-calories"
+        | "active-zone-minutes"
+        | "activity-level" => &[AF],
         _ => &[HM, AF, "sleep.readonly", "location.readonly"],
     }
 }
@@ -85,7 +109,10 @@ fn rate_headers(resp: Response, v: &Verdict) -> Response {
 fn bearer(req: &Request) -> Option<&str> {
     let a = req.header("Authorization")?;
     let (scheme, tok) = a.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(tok.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(tok.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Answer a legacy Fitbit data request (`/1/`, `/1.1/`, `/1.2/`).
@@ -97,47 +124,85 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     let Some(auth) = req.header("Authorization") else {
         // [D] error-handling lists a missing Authorization header under 400.
         st.counters.unauthorized += 1;
-        return Outcome::Respond(fitbit(400, "invalid_request", "Authorization header required."));
+        return Outcome::Respond(fitbit(
+            400,
+            "invalid_request",
+            "Authorization header required.",
+        ));
     };
     let Some(tok) = bearer(req) else {
         st.counters.unauthorized += 1;
-        return Outcome::Respond(fitbit(401, "invalid_token", &format!("Access token invalid: {auth}. {FITBIT_VISIT}")));
+        return Outcome::Respond(fitbit(
+            401,
+            "invalid_token",
+            &format!("Access token invalid: {auth}. {FITBIT_VISIT}"),
+        ));
     };
-    let access = match st.tokens.access.get(tok).filter(|a| a.provider == Provider::Fitbit) {
+    let access = match st
+        .tokens
+        .access
+        .get(tok)
+        .filter(|a| a.provider == Provider::Fitbit)
+    {
         None => {
             st.counters.unauthorized += 1;
-            return Outcome::Respond(fitbit(401, "invalid_token", &format!("Access token invalid: {tok}. {FITBIT_VISIT}")));
+            return Outcome::Respond(fitbit(
+                401,
+                "invalid_token",
+                &format!("Access token invalid: {tok}. {FITBIT_VISIT}"),
+            ));
         }
         Some(a) if a.expires_at <= now => {
             st.counters.unauthorized += 1;
-            return Outcome::Respond(fitbit(401, "expired_token", &format!("Access token expired: {tok}")));
+            return Outcome::Respond(fitbit(
+                401,
+                "expired_token",
+                &format!("Access token expired: {tok}"),
+            ));
         }
         Some(a) => a.clone(),
     };
     let key = format!("{}:{}", access.client_id, sh.user_id);
-    let v = st.fitbit_windows.hit(&key, now.timestamp(), 3600, settings.fitbit_hourly_limit);
+    let v = st
+        .fitbit_windows
+        .hit(&key, now.timestamp(), 3600, settings.fitbit_hourly_limit);
     if !v.allowed {
         st.counters.rate_limited += 1;
         let r = fitbit_field(429, "system", "n/a", "Too Many Requests");
         // Deliberately wrong: Retry-After is documented as unreliable (§4.1).
         return Outcome::Respond(rate_headers(r, &v).with_header("Retry-After", "1"));
     }
-    if let Some((scope, word)) = fitbit_scope(&req.path) {
-        if !access.scope.iter().any(|s| s == scope) {
-            let msg = format!("This application does not have permission to access {word} data. {FITBIT_VISIT}");
-            return Outcome::Respond(rate_headers(fitbit(403, "insufficient_scope", &msg), &v));
-        }
+    if let Some((scope, word)) = fitbit_scope(&req.path)
+        && !access.scope.iter().any(|s| s == scope)
+    {
+        let msg = format!(
+            "This application does not have permission to access {word} data. {FITBIT_VISIT}"
+        );
+        return Outcome::Respond(rate_headers(fitbit(403, "insufficient_scope", &msg), &v));
     }
     let intraday = fitbit_is_intraday(&req.path);
     if intraday && settings.intraday == IntradayAccess::Forbidden {
-        let msg = format!("API client is not authorized by Fitbit to access the resource requested. {FITBIT_VISIT}");
-        return Outcome::Respond(rate_headers(fitbit(403, "insufficient_permissions", &msg), &v));
+        let msg = format!(
+            "API client is not authorized by Fitbit to access the resource requested. {FITBIT_VISIT}"
+        );
+        return Outcome::Respond(rate_headers(
+            fitbit(403, "insufficient_permissions", &msg),
+            &v,
+        ));
     }
     let fault = next_fault(&mut st, &settings.faults);
     drop(st);
     let personal = settings.intraday == IntradayAccess::Personal;
-    let rendered = render(|| crate::render::fitbit::route(&sh.person, &req.path, &req.query, personal));
-    finish(sh, rendered, fault, settings.faults.latency_ms, false, |r| rate_headers(r, &v))
+    let rendered =
+        render(|| crate::render::fitbit::route(&sh.person, &req.path, &req.query, personal));
+    finish(
+        sh,
+        rendered,
+        fault,
+        settings.faults.latency_ms,
+        false,
+        |r| rate_headers(r, &v),
+    )
 }
 
 /// Answer a Google Health API request (`/v4/…`).
@@ -167,7 +232,12 @@ pub fn google_data(sh: &Shared, req: &Request) -> Outcome {
         st.counters.unauthorized += 1;
         return Outcome::Respond(envelope::google_unauthenticated());
     };
-    let v = st.google_windows.hit(&sh.user_id, now.timestamp(), 60, settings.google_per_minute_limit);
+    let v = st.google_windows.hit(
+        &sh.user_id,
+        now.timestamp(),
+        60,
+        settings.google_per_minute_limit,
+    );
     if !v.allowed {
         st.counters.rate_limited += 1;
         return Outcome::Respond(envelope::google_rate_limited(v.limit));
@@ -230,7 +300,9 @@ fn finish(
     }
     let ok = |body: String| decorate(Response::json(200, body));
     match (fault, rendered) {
-        (Fault::ServerError(s), _) => Outcome::Respond(decorate(envelope::server_error(google_api, s))),
+        (Fault::ServerError(s), _) => {
+            Outcome::Respond(decorate(envelope::server_error(google_api, s)))
+        }
         (Fault::Drop, _) => Outcome::Drop,
         (Fault::Truncate(per_mille), Ok(body)) => {
             let keep = body.len() * per_mille as usize / 1000;
@@ -254,19 +326,42 @@ mod tests {
 
     #[test]
     fn intraday_paths() {
-        assert!(fitbit_is_intraday("/1/user/-/activities/heart/date/2026-10-01/1d/1min.json"));
-        assert!(fitbit_is_intraday("/1.1/user/-/activities/heart/date/2026-10-01/2026-10-01/1sec/time/00:00:00/23:59:59.json"));
+        assert!(fitbit_is_intraday(
+            "/1/user/-/activities/heart/date/2026-10-01/1d/1min.json"
+        ));
+        assert!(fitbit_is_intraday(
+            "/1.1/user/-/activities/heart/date/2026-10-01/2026-10-01/1sec/time/00:00:00/23:59:59.json"
+        ));
         assert!(fitbit_is_intraday("/1/user/-/hrv/date/2026-10-01/all.json"));
-        assert!(!fitbit_is_intraday("/1/user/-/activities/heart/date/2026-10-01/7d.json"));
-        assert!(!fitbit_is_intraday("/1/user/-/hrv/date/2026-10-01/2026-10-20.json"));
+        assert!(!fitbit_is_intraday(
+            "/1/user/-/activities/heart/date/2026-10-01/7d.json"
+        ));
+        assert!(!fitbit_is_intraday(
+            "/1/user/-/hrv/date/2026-10-01/2026-10-20.json"
+        ));
     }
 
     #[test]
     fn scopes_per_path() {
-        assert_eq!(fitbit_scope("/1/user/-/hrv/date/today.json").map(|s| s.0), Some("heartrate"));
-        assert_eq!(fitbit_scope("/1.2/user/-/sleep/date/2026-10-01.json").map(|s| s.0), Some("sleep"));
-        assert_eq!(fitbit_scope("/1/user/-/profile.json").map(|s| s.0), Some("profile"));
-        assert_eq!(google_scopes("/v4/users/me/dataTypes/heart-rate/dataPoints"), &["health_metrics_and_measurements.readonly"]);
-        assert_eq!(google_scopes("/v4/users/me/settings"), &["settings.readonly"]);
+        assert_eq!(
+            fitbit_scope("/1/user/-/hrv/date/today.json").map(|s| s.0),
+            Some("heartrate")
+        );
+        assert_eq!(
+            fitbit_scope("/1.2/user/-/sleep/date/2026-10-01.json").map(|s| s.0),
+            Some("sleep")
+        );
+        assert_eq!(
+            fitbit_scope("/1/user/-/profile.json").map(|s| s.0),
+            Some("profile")
+        );
+        assert_eq!(
+            google_scopes("/v4/users/me/dataTypes/heart-rate/dataPoints"),
+            &["health_metrics_and_measurements.readonly"]
+        );
+        assert_eq!(
+            google_scopes("/v4/users/me/settings"),
+            &["settings.readonly"]
+        );
     }
 }

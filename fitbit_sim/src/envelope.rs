@@ -6,8 +6,7 @@ use serde_json::json;
 use crate::http1::Response;
 
 /// The suffix Fitbit appends to OAuth-related messages.
-pub const FITBIT_VISIT: &str =
-    "Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.";
+pub const FITBIT_VISIT: &str = "Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.";
 
 /// `{"errors":[{"errorType":…,"message":…}],"success":false}`.
 pub fn fitbit(status: u16, error_type: &str, message: &str) -> Response {
@@ -22,7 +21,12 @@ pub fn fitbit_field(status: u16, error_type: &str, field: &str, message: &str) -
 }
 
 /// `{"error":{"code":…,"message":…,"status":…}}` plus optional `details`.
-pub fn google(status: u16, canonical: &str, message: &str, details: Option<serde_json::Value>) -> Response {
+pub fn google(
+    status: u16,
+    canonical: &str,
+    message: &str,
+    details: Option<serde_json::Value>,
+) -> Response {
     let mut err = json!({"code": status, "message": message, "status": canonical});
     if let (Some(d), Some(obj)) = (details, err.as_object_mut()) {
         obj.insert("details".into(), d);
@@ -75,8 +79,10 @@ pub fn google_rate_limited(limit: u32) -> Response {
         429,
         "RESOURCE_EXHAUSTED",
         "Quota exceeded for quota metric 'Requests per user' and limit 'Requests per minute per user' of service 'health.googleapis.com' for consumer 'project_number:123456789'.",
-        Some(json!([{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","domain":"googleapis.com","metadata":{"service":"health.googleapis.com","quota_metric":"health.googleapis.com/user_requests","quota_limit":"RequestsPerMinutePerUser","quota_limit_value": limit.to_string(),"consumer":"projects/123456789","quota_location":"global"}},
-                    {"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Request a higher quota limit.","url":"https://cloud.google.com/docs/quotas/help/request_increase"}]}])),
+        Some(
+            json!([{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","domain":"googleapis.com","metadata":{"service":"health.googleapis.com","quota_metric":"health.googleapis.com/user_requests","quota_limit":"RequestsPerMinutePerUser","quota_limit_value": limit.to_string(),"consumer":"projects/123456789","quota_location":"global"}},
+                    {"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Request a higher quota limit.","url":"https://cloud.google.com/docs/quotas/help/request_increase"}]}]),
+        ),
     )
 }
 
@@ -98,10 +104,20 @@ pub fn server_error(google_api: bool, status: u16) -> Response {
         );
     }
     match (google_api, status) {
-        (true, 503) => google(503, "UNAVAILABLE", "The service is currently unavailable.", None),
+        (true, 503) => google(
+            503,
+            "UNAVAILABLE",
+            "The service is currently unavailable.",
+            None,
+        ),
         (true, _) => google(status, "INTERNAL", "Internal error encountered.", None),
         (false, 503) => fitbit_field(503, "system", "n/a", "Service Unavailable"),
-        (false, _) => fitbit_field(status, "system", "n/a", "An unexpected error occurred. Please try again later."),
+        (false, _) => fitbit_field(
+            status,
+            "system",
+            "n/a",
+            "An unexpected error occurred. Please try again later.",
+        ),
     }
 }
 
@@ -118,10 +134,15 @@ pub fn gone() -> Response {
 /// An HTML error page of an authorize endpoint (errors there are shown to the user, not
 /// redirected).
 pub fn authorize_page(status: u16, message: &str) -> Response {
-    let esc = message.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     Response::new(
         status,
         "text/html; charset=UTF-8",
-        format!("<!DOCTYPE html>\n<html><head><title>Authorization error</title></head><body><h1>Authorization error</h1><p id=\"error\">{esc}</p></body></html>\n"),
+        format!(
+            "<!DOCTYPE html>\n<html><head><title>Authorization error</title></head><body><h1>Authorization error</h1><p id=\"error\">{esc}</p></body></html>\n"
+        ),
     )
 }

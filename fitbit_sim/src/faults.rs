@@ -61,7 +61,10 @@ mod tests {
         let a: Vec<Fault> = (0..2000).map(|n| decide(&f, n)).collect();
         let b: Vec<Fault> = (0..2000).map(|n| decide(&f, n)).collect();
         assert_eq!(a, b);
-        let errors = a.iter().filter(|x| matches!(x, Fault::ServerError(_))).count();
+        let errors = a
+            .iter()
+            .filter(|x| matches!(x, Fault::ServerError(_)))
+            .count();
         let drops = a.iter().filter(|x| matches!(x, Fault::Drop)).count();
         assert!((300..500).contains(&errors), "{errors}");
         assert!((130..270).contains(&drops), "{drops}");

@@ -150,12 +150,11 @@ fn accept_loop(
                     map.remove(&id);
                 }
             });
-        if spawned.is_err() {
-            if let Ok(mut map) = live.lock() {
-                if let Some(s) = map.remove(&id) {
-                    let _ = s.shutdown(Shutdown::Both);
-                }
-            }
+        if spawned.is_err()
+            && let Ok(mut map) = live.lock()
+            && let Some(s) = map.remove(&id)
+        {
+            let _ = s.shutdown(Shutdown::Both);
         }
     }
 }
@@ -283,12 +282,22 @@ fn read_request(
     Ok(Some((req, keep_alive)))
 }
 
-fn read_line(r: &mut BufReader<TcpStream>, line: &mut String, total: &mut usize) -> io::Result<usize> {
+fn read_line(
+    r: &mut BufReader<TcpStream>,
+    line: &mut String,
+    total: &mut usize,
+) -> io::Result<usize> {
     let mut buf = Vec::new();
-    let n = r.by_ref().take((MAX_HEAD + 1 - *total) as u64).read_until(b'\n', &mut buf)?;
+    let n = r
+        .by_ref()
+        .take((MAX_HEAD + 1 - *total) as u64)
+        .read_until(b'\n', &mut buf)?;
     *total += n;
     if *total > MAX_HEAD {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too large"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "request head too large",
+        ));
     }
     line.push_str(&String::from_utf8_lossy(&buf));
     Ok(n)

@@ -34,7 +34,9 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
         match name {
             "--addr" => {
                 let v = value()?;
-                c.addr = v.parse().map_err(|_| bad(&v, "an address like 127.0.0.1:8790"))?;
+                c.addr = v
+                    .parse()
+                    .map_err(|_| bad(&v, "an address like 127.0.0.1:8790"))?;
             }
             "--seed" => {
                 let v = value()?;
@@ -42,14 +44,20 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
             }
             "--time-zone" => {
                 let v = value()?;
-                c.time_zone = v.parse().map_err(|_| bad(&v, "an IANA time zone like Europe/Berlin"))?;
+                c.time_zone = v
+                    .parse()
+                    .map_err(|_| bad(&v, "an IANA time zone like Europe/Berlin"))?;
             }
             "--intraday" => c.intraday = value()?.parse().map_err(|e| format!("{e}\n{USAGE}"))?,
             "--gone" => c.legacy_gone = true,
             "--dense-1sec" => c.dense_1sec = true,
             "--error-rate" | "--drop-rate" | "--truncate-rate" => {
                 let v = value()?;
-                let f: f64 = v.parse().ok().filter(|f| (0.0..=1.0).contains(f)).ok_or_else(|| bad(&v, "a number from 0 to 1"))?;
+                let f: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|f| (0.0..=1.0).contains(f))
+                    .ok_or_else(|| bad(&v, "a number from 0 to 1"))?;
                 match name {
                     "--error-rate" => c.faults.error_rate = f,
                     "--drop-rate" => c.faults.drop_rate = f,

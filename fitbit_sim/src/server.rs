@@ -20,7 +20,10 @@ impl Sim {
         if !config.addr.ip().is_loopback() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                format!("fitbit_sim listens on loopback only; {} is not a loopback address", config.addr),
+                format!(
+                    "fitbit_sim listens on loopback only; {} is not a loopback address",
+                    config.addr
+                ),
             ));
         }
         let addr = config.addr;
@@ -102,12 +105,20 @@ pub fn handle(sh: &Shared, req: Request) -> Outcome {
         ),
         _ if is_legacy(path) => {
             if req.method != "GET" {
-                return Outcome::Respond(envelope::fitbit(405, "request", "Only GET is emulated on data endpoints."));
+                return Outcome::Respond(envelope::fitbit(
+                    405,
+                    "request",
+                    "Only GET is emulated on data endpoints.",
+                ));
             }
             return crate::data::fitbit_data(sh, &req);
         }
         _ if path.starts_with("/v4/") => return crate::data::google_data(sh, &req),
-        _ => Response::new(404, "text/plain; charset=utf-8", format!("{path} not found\n")),
+        _ => Response::new(
+            404,
+            "text/plain; charset=utf-8",
+            format!("{path} not found\n"),
+        ),
     };
     Outcome::Respond(resp)
 }
@@ -144,14 +155,20 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
     p.extend(params(&req.body));
     let post = req.method == "POST";
     match (rest, post) {
-        ("counters", _) => Response::json(200, serde_json::to_string(&sh.state().counters).unwrap_or_default()),
+        ("counters", _) => Response::json(
+            200,
+            serde_json::to_string(&sh.state().counters).unwrap_or_default(),
+        ),
         ("config", false) | ("clock", false) => Response::json(200, settings_json(sh).to_string()),
         ("clock/advance", true) => {
             let Some(secs) = p.get("seconds").and_then(|s| s.parse::<u64>().ok()) else {
                 return bad("clock/advance needs seconds=N (a whole number of seconds)".into());
             };
             sh.clock.advance(Duration::from_secs(secs));
-            Response::json(200, json!({ "now": sh.clock.now().to_rfc3339() }).to_string())
+            Response::json(
+                200,
+                json!({ "now": sh.clock.now().to_rfc3339() }).to_string(),
+            )
         }
         ("reset-counters", true) => {
             sh.state().counters = Default::default();
@@ -165,7 +182,9 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
             let provider = match p.get("provider").map(String::as_str) {
                 Some("fitbit") | None => Provider::Fitbit,
                 Some("google") => Provider::Google,
-                Some(other) => return bad(format!("unknown provider {other:?}: use fitbit or google")),
+                Some(other) => {
+                    return bad(format!("unknown provider {other:?}: use fitbit or google"));
+                }
             };
             let default_client = match provider {
                 Provider::Fitbit => "23DEMO",
@@ -189,9 +208,15 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
             )
         }
         (_, false) if ["clock/advance", "reset-counters", "issue-tokens"].contains(&rest) => {
-            Response::json(405, json!({"error": format!("use POST /_sim/{rest}")}).to_string())
+            Response::json(
+                405,
+                json!({"error": format!("use POST /_sim/{rest}")}).to_string(),
+            )
         }
-        _ => Response::json(404, json!({"error": format!("unknown control /_sim/{rest}")}).to_string()),
+        _ => Response::json(
+            404,
+            json!({"error": format!("unknown control /_sim/{rest}")}).to_string(),
+        ),
     }
 }
 
@@ -212,10 +237,26 @@ fn apply_config(sh: &Shared, p: &std::collections::HashMap<String, String>) -> R
             "error_rate" => faults.error_rate = num("a number from 0 to 1")?,
             "drop_rate" => faults.drop_rate = num("a number from 0 to 1")?,
             "truncate_rate" => faults.truncate_rate = num("a number from 0 to 1")?,
-            "latency_ms" => faults.latency_ms = v.parse().map_err(|_| format!("latency_ms={v:?}: whole milliseconds"))?,
-            "fault_seed" | "seed" => faults.seed = v.parse().map_err(|_| format!("{k}={v:?}: an unsigned integer"))?,
-            "fitbit_hourly_limit" => s.fitbit_hourly_limit = v.parse().map_err(|_| format!("{k}={v:?}: an unsigned integer"))?,
-            "google_per_minute_limit" => s.google_per_minute_limit = v.parse().map_err(|_| format!("{k}={v:?}: an unsigned integer"))?,
+            "latency_ms" => {
+                faults.latency_ms = v
+                    .parse()
+                    .map_err(|_| format!("latency_ms={v:?}: whole milliseconds"))?
+            }
+            "fault_seed" | "seed" => {
+                faults.seed = v
+                    .parse()
+                    .map_err(|_| format!("{k}={v:?}: an unsigned integer"))?
+            }
+            "fitbit_hourly_limit" => {
+                s.fitbit_hourly_limit = v
+                    .parse()
+                    .map_err(|_| format!("{k}={v:?}: an unsigned integer"))?
+            }
+            "google_per_minute_limit" => {
+                s.google_per_minute_limit = v
+                    .parse()
+                    .map_err(|_| format!("{k}={v:?}: an unsigned integer"))?
+            }
             other => return Err(format!("unknown setting {other:?}")),
         }
     }

@@ -115,7 +115,14 @@ impl Tokens {
     }
 
     /// A fresh token string in the provider's usual format.
-    pub fn mint(&mut self, provider: Provider, kind: Kind, client_id: &str, user: &str, now: DateTime<Utc>) -> String {
+    pub fn mint(
+        &mut self,
+        provider: Provider,
+        kind: Kind,
+        client_id: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> String {
         let hex = |b: Vec<u8>| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         match (provider, kind) {
             (Provider::Fitbit, Kind::Code) => hex(self.random_bytes(20)),
@@ -133,9 +140,15 @@ impl Tokens {
                     URL_SAFE_NO_PAD.encode(self.random_bytes(32))
                 )
             }
-            (Provider::Google, Kind::Code) => format!("4/0A{}", URL_SAFE_NO_PAD.encode(self.random_bytes(54))),
-            (Provider::Google, Kind::Access) => format!("ya29.a0{}", URL_SAFE_NO_PAD.encode(self.random_bytes(150))),
-            (Provider::Google, Kind::Refresh) => format!("1//0{}", URL_SAFE_NO_PAD.encode(self.random_bytes(75))),
+            (Provider::Google, Kind::Code) => {
+                format!("4/0A{}", URL_SAFE_NO_PAD.encode(self.random_bytes(54)))
+            }
+            (Provider::Google, Kind::Access) => {
+                format!("ya29.a0{}", URL_SAFE_NO_PAD.encode(self.random_bytes(150)))
+            }
+            (Provider::Google, Kind::Refresh) => {
+                format!("1//0{}", URL_SAFE_NO_PAD.encode(self.random_bytes(75)))
+            }
         }
     }
 }
@@ -148,11 +161,11 @@ mod tests {
     fn s256_challenge_matches_rfc7636_example() {
         // RFC 7636 Appendix B.
         let c = Challenge {
-            value: "E9Melhoa2OwvFrEMTJguCQaoeMxwQ7eohJ8o1Gpfoeg".into(),
+            value: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
             method: "S256".into(),
         };
-        assert!(c.verifies("dBjftJeZ4CVP-1mB92tX1WbKUGDzbqyeBUEo0a9x7M0"));
-        assert!(!c.verifies("dBjftJeZ4CVP-1mB92tX1WbKUGDzbqyeBUEo0a9x7M1"));
+        assert!(c.verifies("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        assert!(!c.verifies("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXx"));
     }
 
     #[test]
@@ -163,7 +176,13 @@ mod tests {
         let b = t.mint(Provider::Fitbit, Kind::Access, "23DEMO", "ABC123", now);
         assert_ne!(a, b);
         assert!(a.starts_with("eyJ") && a.split('.').count() == 3);
-        assert_eq!(t.mint(Provider::Fitbit, Kind::Refresh, "", "", now).len(), 64);
-        assert!(t.mint(Provider::Google, Kind::Access, "", "", now).starts_with("ya29."));
+        assert_eq!(
+            t.mint(Provider::Fitbit, Kind::Refresh, "", "", now).len(),
+            64
+        );
+        assert!(
+            t.mint(Provider::Google, Kind::Access, "", "", now)
+                .starts_with("ya29.")
+        );
     }
 }

@@ -12,13 +12,26 @@ use crate::config::{AppType, Provider, RegisteredClient};
 use crate::control::Shared;
 use crate::envelope::{FITBIT_VISIT, authorize_page, fitbit};
 use crate::http1::{Request, Response};
-use crate::tokens::{Challenge, Code, CODE_TTL, Kind};
+use crate::tokens::{CODE_TTL, Challenge, Code, Kind};
 
 /// The scopes in Fitbit's Swagger (§1.3) plus `blood_glucose`.
 pub const SCOPES: &[&str] = &[
-    "activity", "blood_glucose", "cardio_fitness", "electrocardiogram", "heartrate",
-    "irregular_rhythm_notifications", "location", "nutrition", "oxygen_saturation", "profile",
-    "respiratory_rate", "settings", "sleep", "social", "temperature", "weight",
+    "activity",
+    "blood_glucose",
+    "cardio_fitness",
+    "electrocardiogram",
+    "heartrate",
+    "irregular_rhythm_notifications",
+    "location",
+    "nutrition",
+    "oxygen_saturation",
+    "profile",
+    "respiratory_rate",
+    "settings",
+    "sleep",
+    "social",
+    "temperature",
+    "weight",
 ];
 
 fn client<'a>(sh: &'a Shared, id: &str) -> Option<&'a RegisteredClient> {
@@ -40,7 +53,9 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         None => return page("invalid_request - Missing parameters: response_type"),
         Some("code") => {}
         Some("token") => {
-            return page("unsupported_response_type - The implicit grant flow is not emulated: use response_type=code");
+            return page(
+                "unsupported_response_type - The implicit grant flow is not emulated: use response_type=code",
+            );
         }
         Some(_) => return page("invalid_request - Invalid response_type parameter value"),
     }
@@ -68,7 +83,9 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         (None, Some(_)) => return page("invalid_request - Missing parameters: code_challenge"),
         (Some(c), m) => {
             if !challenge_ok(c) {
-                return page("invalid_request - The code_challenge parameter length must be between 43 and 128");
+                return page(
+                    "invalid_request - The code_challenge parameter length must be between 43 and 128",
+                );
             }
             // The authorize page documents `plain` as the default method.
             let method = m.unwrap_or("plain");
@@ -82,10 +99,19 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         }
     };
     let now = sh.clock.now();
-    let target = redirect.clone().or_else(|| cl.redirect_uris.first().cloned()).unwrap_or_default();
+    let target = redirect
+        .clone()
+        .or_else(|| cl.redirect_uris.first().cloned())
+        .unwrap_or_default();
     let code = {
         let mut st = sh.state();
-        let code = st.tokens.mint(Provider::Fitbit, Kind::Code, &cl.client_id, &sh.user_id, now);
+        let code = st.tokens.mint(
+            Provider::Fitbit,
+            Kind::Code,
+            &cl.client_id,
+            &sh.user_id,
+            now,
+        );
         st.tokens.codes.insert(
             code.clone(),
             Code {
@@ -113,24 +139,40 @@ fn invalid_client(msg: &str) -> Response {
 
 /// Client authentication at the token endpoint (§1.4): Basic, or `client_id` in the body for
 /// Personal and Client apps.
-fn authenticate<'a>(sh: &'a Shared, req: &Request, p: &HashMap<String, String>) -> Result<&'a RegisteredClient, Response> {
+fn authenticate<'a>(
+    sh: &'a Shared,
+    req: &Request,
+    p: &HashMap<String, String>,
+) -> Result<&'a RegisteredClient, Response> {
     let format_err = "Invalid authorization header format. The header was not recognized to be a valid header for any of known implementations or a client_id was not specified in case of a public client";
     if let Some(auth) = req.header("Authorization") {
-        let Some(b64) = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic ")) else {
+        let Some(b64) = auth
+            .strip_prefix("Basic ")
+            .or_else(|| auth.strip_prefix("basic "))
+        else {
             return Err(invalid_client(format_err));
         };
-        let decoded = STANDARD.decode(b64.trim()).ok().and_then(|b| String::from_utf8(b).ok());
+        let decoded = STANDARD
+            .decode(b64.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
         let Some((id, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
             return Err(invalid_client(format_err));
         };
         let Some(cl) = client(sh, id) else {
-            return Err(invalid_client("Invalid authorization header. Client id invalid"));
+            return Err(invalid_client(
+                "Invalid authorization header. Client id invalid",
+            ));
         };
         if cl.app_type == AppType::Client || cl.client_secret != secret {
-            return Err(invalid_client("Invalid authorization header. Client secret invalid"));
+            return Err(invalid_client(
+                "Invalid authorization header. Client secret invalid",
+            ));
         }
         if get(p, "client_id").is_some_and(|b| b != id) {
-            return Err(invalid_client("The client_id in the body does not match the authorization header."));
+            return Err(invalid_client(
+                "The client_id in the body does not match the authorization header.",
+            ));
         }
         return Ok(cl);
     }
@@ -147,7 +189,11 @@ fn authenticate<'a>(sh: &'a Shared, req: &Request, p: &HashMap<String, String>) 
 }
 
 fn missing(names: &[&str]) -> Response {
-    fitbit(400, "invalid_request", &format!("Missing parameters: {} {FITBIT_VISIT}", names.join(", ")))
+    fitbit(
+        400,
+        "invalid_request",
+        &format!("Missing parameters: {} {FITBIT_VISIT}", names.join(", ")),
+    )
 }
 
 fn invalid_grant(msg: String) -> Response {
@@ -157,7 +203,11 @@ fn invalid_grant(msg: String) -> Response {
 /// `POST /oauth2/token`: authorization_code and refresh_token grants.
 pub fn token(sh: &Shared, req: &Request) -> Response {
     if req.method != "POST" {
-        return fitbit(405, "request", "Only POST is allowed on the token endpoint.");
+        return fitbit(
+            405,
+            "request",
+            "Only POST is allowed on the token endpoint.",
+        );
     }
     let p = params(&req.body);
     let cl = match authenticate(sh, req, &p) {
@@ -174,17 +224,25 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             let mut st = sh.state();
             // Single use: the code is gone after the first attempt.
             let code = st.tokens.codes.remove(code_s);
-            let Some(code) = code.filter(|c| c.provider == Provider::Fitbit && c.client_id == cl.client_id) else {
-                return invalid_grant(format!("Authorization code invalid: {code_s} {FITBIT_VISIT}"));
+            let Some(code) =
+                code.filter(|c| c.provider == Provider::Fitbit && c.client_id == cl.client_id)
+            else {
+                return invalid_grant(format!(
+                    "Authorization code invalid: {code_s} {FITBIT_VISIT}"
+                ));
             };
             if now - code.issued_at >= CODE_TTL {
-                return invalid_grant(format!("Authorization code expired: {code_s} {FITBIT_VISIT}"));
+                return invalid_grant(format!(
+                    "Authorization code expired: {code_s} {FITBIT_VISIT}"
+                ));
             }
             if let Some(sent) = &code.redirect_uri {
                 match get(&p, "redirect_uri") {
                     None => return missing(&["redirect_uri"]),
                     Some(r) if r != sent => {
-                        return invalid_grant(format!("Invalid redirect_uri parameter value {FITBIT_VISIT}"));
+                        return invalid_grant(format!(
+                            "Invalid redirect_uri parameter value {FITBIT_VISIT}"
+                        ));
                     }
                     Some(_) => {}
                 }
@@ -193,12 +251,20 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                 match get(&p, "code_verifier") {
                     None => return missing(&["code_verifier"]),
                     Some(v) if !ch.verifies(v) => {
-                        return invalid_grant(format!("Code verifier invalid: the code_verifier does not match the code_challenge. {FITBIT_VISIT}"));
+                        return invalid_grant(format!(
+                            "Code verifier invalid: the code_verifier does not match the code_challenge. {FITBIT_VISIT}"
+                        ));
                     }
                     Some(_) => {}
                 }
             }
-            let (access, refresh) = sh.issue(&mut st, Provider::Fitbit, &cl.client_id, &code.scope, Some(now));
+            let (access, refresh) = sh.issue(
+                &mut st,
+                Provider::Fitbit,
+                &cl.client_id,
+                &code.scope,
+                Some(now),
+            );
             st.counters.token_exchanges += 1;
             drop(st);
             answer(sh, access, refresh.unwrap_or_default(), &code.scope)
@@ -210,15 +276,27 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             let mut st = sh.state();
             // Single-use, rotating: the presented token is invalid from now on (§1.6).
             let old = st.tokens.refresh.remove(rt);
-            let Some(old) = old.filter(|r| r.provider == Provider::Fitbit && r.client_id == cl.client_id) else {
+            let Some(old) =
+                old.filter(|r| r.provider == Provider::Fitbit && r.client_id == cl.client_id)
+            else {
                 return invalid_grant(format!("Refresh token invalid: {rt}. {FITBIT_VISIT}"));
             };
-            let (access, refresh) = sh.issue(&mut st, Provider::Fitbit, &cl.client_id, &old.scope, Some(old.consent_at));
+            let (access, refresh) = sh.issue(
+                &mut st,
+                Provider::Fitbit,
+                &cl.client_id,
+                &old.scope,
+                Some(old.consent_at),
+            );
             st.counters.token_refreshes += 1;
             drop(st);
             answer(sh, access, refresh.unwrap_or_default(), &old.scope)
         }
-        Some(other) => fitbit(400, "unsupported_grant_type", &format!("Unsupported grant_type: {other} {FITBIT_VISIT}")),
+        Some(other) => fitbit(
+            400,
+            "unsupported_grant_type",
+            &format!("Unsupported grant_type: {other} {FITBIT_VISIT}"),
+        ),
     }
 }
 
@@ -236,7 +314,11 @@ fn answer(sh: &Shared, access: String, refresh: String, scope: &[String]) -> Res
 /// `POST /oauth2/revoke` (§1.9): revoking either token revokes all of the app's tokens.
 pub fn revoke(sh: &Shared, req: &Request) -> Response {
     if req.method != "POST" {
-        return fitbit(405, "request", "Only POST is allowed on the revoke endpoint.");
+        return fitbit(
+            405,
+            "request",
+            "Only POST is allowed on the revoke endpoint.",
+        );
     }
     let p = params(&req.body);
     let cl = match authenticate(sh, req, &p) {
@@ -248,21 +330,37 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
     }
     let mut st = sh.state();
     let id = cl.client_id.clone();
-    st.tokens.access.retain(|_, a| !(a.provider == Provider::Fitbit && a.client_id == id));
-    st.tokens.refresh.retain(|_, r| !(r.provider == Provider::Fitbit && r.client_id == id));
+    st.tokens
+        .access
+        .retain(|_, a| !(a.provider == Provider::Fitbit && a.client_id == id));
+    st.tokens
+        .refresh
+        .retain(|_, r| !(r.provider == Provider::Fitbit && r.client_id == id));
     Response::json(200, "{}")
 }
 
 /// `POST /1.1/oauth2/introspect` (§1.8), authorized by a valid bearer token.
 pub fn introspect(sh: &Shared, req: &Request) -> Response {
     let now = sh.clock.now();
-    let bearer = req.header("Authorization").and_then(|a| a.strip_prefix("Bearer ")).map(str::trim);
+    let bearer = req
+        .header("Authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim);
     let st = sh.state();
-    let valid = |t: &str| st.tokens.access.get(t).filter(|a| a.provider == Provider::Fitbit && a.expires_at > now);
+    let valid = |t: &str| {
+        st.tokens
+            .access
+            .get(t)
+            .filter(|a| a.provider == Provider::Fitbit && a.expires_at > now)
+    };
     match bearer {
         None => return fitbit(401, "invalid_request", "Authorization header required."),
         Some(b) if valid(b).is_none() => {
-            return fitbit(401, "invalid_token", &format!("Access token invalid: {b}. {FITBIT_VISIT}"));
+            return fitbit(
+                401,
+                "invalid_token",
+                &format!("Access token invalid: {b}. {FITBIT_VISIT}"),
+            );
         }
         Some(_) => {}
     }
@@ -273,7 +371,11 @@ pub fn introspect(sh: &Shared, req: &Request) -> Response {
     let body = match valid(tok) {
         None => json!({"active": false}),
         Some(a) => {
-            let scopes: Vec<String> = a.scope.iter().map(|s| format!("{}=READ", s.to_uppercase())).collect();
+            let scopes: Vec<String> = a
+                .scope
+                .iter()
+                .map(|s| format!("{}=READ", s.to_uppercase()))
+                .collect();
             json!({
                 "active": true,
                 "scope": format!("{{{}}}", scopes.join(", ")),

@@ -9,22 +9,34 @@ use crate::config::{Provider, RegisteredClient};
 use crate::control::Shared;
 use crate::envelope::{authorize_page, google_oauth};
 use crate::http1::{Request, Response};
-use crate::tokens::{Challenge, Code, CODE_TTL, Kind};
+use crate::tokens::{CODE_TTL, Challenge, Code, Kind};
 
 /// The `googlehealth.*` scope prefix.
 pub const PREFIX: &str = "https://www.googleapis.com/auth/googlehealth.";
 
 /// Scope suffixes after [`PREFIX`] (discovery revision 20260527 plus the proto's additions).
 const SUFFIXES: &[&str] = &[
-    "activity_and_fitness.readonly", "activity_and_fitness.writeonly", "ecg.readonly",
-    "health_metrics_and_measurements.readonly", "health_metrics_and_measurements.writeonly",
-    "irn.readonly", "location.readonly", "profile.readonly", "settings.readonly",
-    "sleep.readonly", "sleep.writeonly", "nutrition.readonly", "nutrition.writeonly",
-    "logged_symptoms.readonly", "mindfulness.readonly", "reproductive_health.readonly",
+    "activity_and_fitness.readonly",
+    "activity_and_fitness.writeonly",
+    "ecg.readonly",
+    "health_metrics_and_measurements.readonly",
+    "health_metrics_and_measurements.writeonly",
+    "irn.readonly",
+    "location.readonly",
+    "profile.readonly",
+    "settings.readonly",
+    "sleep.readonly",
+    "sleep.writeonly",
+    "nutrition.readonly",
+    "nutrition.writeonly",
+    "logged_symptoms.readonly",
+    "mindfulness.readonly",
+    "reproductive_health.readonly",
 ];
 
 fn known_scope(s: &str) -> bool {
-    s.strip_prefix(PREFIX).is_some_and(|x| SUFFIXES.contains(&x))
+    s.strip_prefix(PREFIX)
+        .is_some_and(|x| SUFFIXES.contains(&x))
         || s == "https://www.googleapis.com/auth/cloud-platform"
 }
 
@@ -39,44 +51,89 @@ fn client<'a>(sh: &'a Shared, id: &str) -> Option<&'a RegisteredClient> {
 pub fn authorize(sh: &Shared, req: &Request) -> Response {
     sh.state().counters.authorizations += 1;
     let p = params(req.query.as_bytes());
-    let page = |status: u16, m: &str| authorize_page(status, &format!("Access blocked: Authorization Error. {m}"));
+    let page = |status: u16, m: &str| {
+        authorize_page(status, &format!("Access blocked: Authorization Error. {m}"))
+    };
     let Some(cid) = get(&p, "client_id") else {
-        return page(400, "Error 400: invalid_request. Missing required parameter: client_id");
+        return page(
+            400,
+            "Error 400: invalid_request. Missing required parameter: client_id",
+        );
     };
     let Some(cl) = client(sh, cid) else {
-        return page(401, "Error 401: invalid_client. The OAuth client was not found.");
+        return page(
+            401,
+            "Error 401: invalid_client. The OAuth client was not found.",
+        );
     };
     let Some(redirect) = get(&p, "redirect_uri") else {
-        return page(400, "Error 400: invalid_request. Missing required parameter: redirect_uri");
+        return page(
+            400,
+            "Error 400: invalid_request. Missing required parameter: redirect_uri",
+        );
     };
     if !redirect_allowed(cl, redirect) {
         return page(400, "Error 400: redirect_uri_mismatch");
     }
     match get(&p, "response_type") {
-        None => return page(400, "Error 400: invalid_request. Required parameter is missing: response_type"),
+        None => {
+            return page(
+                400,
+                "Error 400: invalid_request. Required parameter is missing: response_type",
+            );
+        }
         Some("code") => {}
-        Some(other) => return page(400, &format!("Error 400: unsupported_response_type. Invalid response_type: {other}")),
+        Some(other) => {
+            return page(
+                400,
+                &format!("Error 400: unsupported_response_type. Invalid response_type: {other}"),
+            );
+        }
     }
     let Some(scope) = get(&p, "scope") else {
-        return page(400, "Error 400: invalid_request. Missing required parameter: scope");
+        return page(
+            400,
+            "Error 400: invalid_request. Missing required parameter: scope",
+        );
     };
     let scope: Vec<String> = scope.split_whitespace().map(String::from).collect();
-    let invalid: Vec<&str> = scope.iter().map(String::as_str).filter(|s| !known_scope(s)).collect();
+    let invalid: Vec<&str> = scope
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !known_scope(s))
+        .collect();
     if !invalid.is_empty() {
-        return page(400, &format!("Error 400: invalid_scope. Some requested scopes were invalid. {{invalid=[{}]}}", invalid.join(", ")));
+        return page(
+            400,
+            &format!(
+                "Error 400: invalid_scope. Some requested scopes were invalid. {{invalid=[{}]}}",
+                invalid.join(", ")
+            ),
+        );
     }
     let challenge = match (get(&p, "code_challenge"), get(&p, "code_challenge_method")) {
         (None, None) => None,
-        (None, Some(_)) => return page(400, "Error 400: invalid_request. Missing required parameter: code_challenge"),
+        (None, Some(_)) => {
+            return page(
+                400,
+                "Error 400: invalid_request. Missing required parameter: code_challenge",
+            );
+        }
         (Some(c), m) => {
             let method = m.unwrap_or("plain");
             if method != "S256" && method != "plain" {
-                return page(400, "Error 400: invalid_request. Invalid code_challenge_method");
+                return page(
+                    400,
+                    "Error 400: invalid_request. Invalid code_challenge_method",
+                );
             }
             if !challenge_ok(c) {
                 return page(400, "Error 400: invalid_request. Invalid code_challenge");
             }
-            Some(Challenge { value: c.into(), method: method.into() })
+            Some(Challenge {
+                value: c.into(),
+                method: method.into(),
+            })
         }
     };
     let offline = match get(&p, "access_type") {
@@ -84,7 +141,8 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         Some("offline") => true,
         Some(_) => return page(400, "Error 400: invalid_request. Invalid access_type"),
     };
-    let prompt_consent = get(&p, "prompt").is_some_and(|v| v.split_whitespace().any(|x| x == "consent"));
+    let prompt_consent =
+        get(&p, "prompt").is_some_and(|v| v.split_whitespace().any(|x| x == "consent"));
     let now = sh.clock.now();
     let code = {
         let mut st = sh.state();
@@ -95,7 +153,13 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
                 && r.client_id == cl.client_id
                 && r.expires_at.is_none_or(|e| e > now)
         });
-        let code = st.tokens.mint(Provider::Google, Kind::Code, &cl.client_id, &sh.user_id, now);
+        let code = st.tokens.mint(
+            Provider::Google,
+            Kind::Code,
+            &cl.client_id,
+            &sh.user_id,
+            now,
+        );
         st.tokens.codes.insert(
             code.clone(),
             Code {
@@ -121,16 +185,33 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
 }
 
 /// Client authentication: `client_id` and `client_secret` in the form body.
-fn authenticate<'a>(sh: &'a Shared, p: &std::collections::HashMap<String, String>) -> Result<&'a RegisteredClient, Response> {
+fn authenticate<'a>(
+    sh: &'a Shared,
+    p: &std::collections::HashMap<String, String>,
+) -> Result<&'a RegisteredClient, Response> {
     let Some(id) = get(p, "client_id") else {
-        return Err(google_oauth(400, "invalid_request", "Could not determine client ID from request."));
+        return Err(google_oauth(
+            400,
+            "invalid_request",
+            "Could not determine client ID from request.",
+        ));
     };
     let Some(cl) = client(sh, id) else {
-        return Err(google_oauth(401, "invalid_client", "The OAuth client was not found."));
+        return Err(google_oauth(
+            401,
+            "invalid_client",
+            "The OAuth client was not found.",
+        ));
     };
     match get(p, "client_secret") {
-        None => Err(google_oauth(400, "invalid_request", "client_secret is missing.")),
-        Some(s) if s != cl.client_secret => Err(google_oauth(401, "invalid_client", "Unauthorized")),
+        None => Err(google_oauth(
+            400,
+            "invalid_request",
+            "client_secret is missing.",
+        )),
+        Some(s) if s != cl.client_secret => {
+            Err(google_oauth(401, "invalid_client", "Unauthorized"))
+        }
         Some(_) => Ok(cl),
     }
 }
@@ -159,7 +240,9 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             let mut st = sh.state();
             let code = st.tokens.codes.remove(code_s);
             let Some(code) = code.filter(|c| {
-                c.provider == Provider::Google && c.client_id == cl.client_id && now - c.issued_at < CODE_TTL
+                c.provider == Provider::Google
+                    && c.client_id == cl.client_id
+                    && now - c.issued_at < CODE_TTL
             }) else {
                 return google_oauth(400, "invalid_grant", "Bad Request");
             };
@@ -169,12 +252,20 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             if let Some(ch) = &code.challenge {
                 match get(&p, "code_verifier") {
                     None => return google_oauth(400, "invalid_grant", "Missing code verifier."),
-                    Some(v) if !ch.verifies(v) => return google_oauth(400, "invalid_grant", "Invalid code verifier."),
+                    Some(v) if !ch.verifies(v) => {
+                        return google_oauth(400, "invalid_grant", "Invalid code verifier.");
+                    }
                     Some(_) => {}
                 }
             }
             let consent = code.with_refresh.then_some(now);
-            let (access, refresh) = sh.issue(&mut st, Provider::Google, &cl.client_id, &code.scope, consent);
+            let (access, refresh) = sh.issue(
+                &mut st,
+                Provider::Google,
+                &cl.client_id,
+                &code.scope,
+                consent,
+            );
             st.counters.token_exchanges += 1;
             drop(st);
             let mut body = json!({
@@ -193,10 +284,20 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
         }
         Some("refresh_token") => {
             let Some(rt) = get(&p, "refresh_token") else {
-                return google_oauth(400, "invalid_request", "Missing required parameter: refresh_token");
+                return google_oauth(
+                    400,
+                    "invalid_request",
+                    "Missing required parameter: refresh_token",
+                );
             };
             let mut st = sh.state();
-            let Some(r) = st.tokens.refresh.get(rt).filter(|r| r.provider == Provider::Google).cloned() else {
+            let Some(r) = st
+                .tokens
+                .refresh
+                .get(rt)
+                .filter(|r| r.provider == Provider::Google)
+                .cloned()
+            else {
                 return google_oauth(400, "invalid_grant", "Bad Request");
             };
             if r.expires_at.is_some_and(|e| e <= now) {
@@ -217,14 +318,22 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                 "token_type": "Bearer",
             }))
         }
-        Some(other) => google_oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {other}")),
+        Some(other) => google_oauth(
+            400,
+            "unsupported_grant_type",
+            &format!("Invalid grant_type: {other}"),
+        ),
     }
 }
 
 /// `POST /revoke` (§2.6): revoking either token revokes the whole grant.
 pub fn revoke(sh: &Shared, req: &Request) -> Response {
     if req.method != "POST" {
-        return Response::new(404, "text/html; charset=UTF-8", "<p>404. That's an error.</p>\n");
+        return Response::new(
+            404,
+            "text/html; charset=UTF-8",
+            "<p>404. That's an error.</p>\n",
+        );
     }
     let mut p = params(&req.body);
     if p.is_empty() {
@@ -240,11 +349,21 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
         .get(tok)
         .filter(|a| a.provider == Provider::Google)
         .map(|a| a.client_id.clone())
-        .or_else(|| st.tokens.refresh.get(tok).filter(|r| r.provider == Provider::Google).map(|r| r.client_id.clone()));
+        .or_else(|| {
+            st.tokens
+                .refresh
+                .get(tok)
+                .filter(|r| r.provider == Provider::Google)
+                .map(|r| r.client_id.clone())
+        });
     let Some(id) = client else {
         return google_oauth(400, "invalid_token", "Token expired or revoked");
     };
-    st.tokens.access.retain(|_, a| !(a.provider == Provider::Google && a.client_id == id));
-    st.tokens.refresh.retain(|_, r| !(r.provider == Provider::Google && r.client_id == id));
+    st.tokens
+        .access
+        .retain(|_, a| !(a.provider == Provider::Google && a.client_id == id));
+    st.tokens
+        .refresh
+        .retain(|_, r| !(r.provider == Provider::Google && r.client_id == id));
     Response::json(200, "{}")
 }

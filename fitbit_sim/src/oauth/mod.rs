@@ -19,7 +19,9 @@ pub fn params(raw: &[u8]) -> HashMap<String, String> {
 
 /// A parameter that is present and not blank.
 pub fn get<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    p.get(name).map(|s| s.as_str()).filter(|s| !s.trim().is_empty())
+    p.get(name)
+        .map(|s| s.as_str())
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Is `uri` an allowed redirect for `client`? Desktop clients accept any loopback URI; others
@@ -29,7 +31,10 @@ pub fn redirect_allowed(client: &RegisteredClient, uri: &str) -> bool {
     if client.app_type == AppType::Desktop {
         return is_loopback(uri);
     }
-    client.redirect_uris.iter().any(|pat| matches_pattern(pat, uri))
+    client
+        .redirect_uris
+        .iter()
+        .any(|pat| matches_pattern(pat, uri))
 }
 
 fn matches_pattern(pattern: &str, uri: &str) -> bool {
@@ -85,14 +90,21 @@ pub fn redirect_to(base: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -
         location.push('#');
         location.push_str(f);
     }
-    Response::new(302, "text/html; charset=UTF-8", format!("<a href=\"{location}\">Continue</a>\n"))
-        .with_header("Location", location)
+    Response::new(
+        302,
+        "text/html; charset=UTF-8",
+        format!("<a href=\"{location}\">Continue</a>\n"),
+    )
+    .with_header("Location", location)
 }
 
 /// A successful token answer (never cached).
 pub fn token_json(body: serde_json::Value) -> Response {
     Response::json(200, body.to_string())
-        .with_header("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
+        .with_header(
+            "Cache-Control",
+            "no-cache, no-store, max-age=0, must-revalidate",
+        )
         .with_header("Pragma", "no-cache")
 }
 

@@ -46,7 +46,8 @@ impl Resp {
 pub fn send(base: &str, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
     let host = base.trim_start_matches("http://");
     let mut s = TcpStream::connect(host).expect("connect to the emulator");
-    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -64,7 +65,13 @@ pub fn send(base: &str, method: &str, target: &str, headers: &[(&str, &str)], bo
 
 fn parse(raw: &[u8]) -> Resp {
     if raw.is_empty() {
-        return Resp { status: 0, headers: vec![], body: vec![], truncated: false, dropped: true };
+        return Resp {
+            status: 0,
+            headers: vec![],
+            body: vec![],
+            truncated: false,
+            dropped: true,
+        };
     }
     let end = raw
         .windows(4)
@@ -88,14 +95,25 @@ fn parse(raw: &[u8]) -> Resp {
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.parse::<usize>().ok());
     let truncated = len.is_some_and(|l| body.len() < l);
-    Resp { status, headers, body, truncated, dropped: false }
+    Resp {
+        status,
+        headers,
+        body,
+        truncated,
+        dropped: false,
+    }
 }
 
 pub fn get(base: &str, target: &str, headers: &[(&str, &str)]) -> Resp {
     send(base, "GET", target, headers, b"")
 }
 
-pub fn post_form(base: &str, target: &str, headers: &[(&str, &str)], pairs: &[(&str, &str)]) -> Resp {
+pub fn post_form(
+    base: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    pairs: &[(&str, &str)],
+) -> Resp {
     let body = form(pairs);
     let mut h = headers.to_vec();
     h.push(("Content-Type", "application/x-www-form-urlencoded"));
@@ -129,7 +147,9 @@ pub fn pkce(seed: &str) -> (String, String) {
 pub fn location_params(loc: &str) -> std::collections::HashMap<String, String> {
     let no_frag = loc.split('#').next().unwrap_or("");
     let q = no_frag.split_once('?').map_or("", |x| x.1);
-    url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(q.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 pub const FITBIT_ID: &str = "23DEMO";
@@ -138,7 +158,8 @@ pub const FITBIT_REDIRECT: &str = "http://127.0.0.1:53682/callback";
 pub const GOOGLE_ID: &str = "demo.apps.googleusercontent.com";
 pub const GOOGLE_SECRET: &str = "demo-google-secret";
 pub const GOOGLE_REDIRECT: &str = "http://127.0.0.1:8085";
-pub const HM: &str = "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
+pub const HM: &str =
+    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
 pub const SETTINGS: &str = "https://www.googleapis.com/auth/googlehealth.settings.readonly";
 
 /// Fitbit authorize with PKCE; returns the code.
@@ -177,7 +198,10 @@ pub fn fitbit_login(base: &str, scope: &str) -> serde_json::Value {
 }
 
 /// Google authorize; returns the redirect's query parameters.
-pub fn google_authorize(base: &str, extra: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+pub fn google_authorize(
+    base: &str,
+    extra: &[(&str, &str)],
+) -> std::collections::HashMap<String, String> {
     let mut pairs = vec![
         ("client_id", GOOGLE_ID),
         ("redirect_uri", GOOGLE_REDIRECT),
@@ -188,7 +212,10 @@ pub fn google_authorize(base: &str, extra: &[(&str, &str)]) -> std::collections:
     let r = get(base, &format!("/o/oauth2/v2/auth?{}", form(&pairs)), &[]);
     assert_eq!(r.status, 302, "{}", r.text());
     let loc = r.header("Location").expect("Location").to_string();
-    assert!(!loc.contains('#'), "Google redirects carry no fragment: {loc}");
+    assert!(
+        !loc.contains('#'),
+        "Google redirects carry no fragment: {loc}"
+    );
     location_params(&loc)
 }
 
