@@ -121,7 +121,7 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     let settings = sh.settings();
     let mut st = sh.state();
     count(&mut st.counters, &req.path);
-    let Some(auth) = req.header("Authorization") else {
+    if req.header("Authorization").is_none() {
         // [D] error-handling lists a missing Authorization header under 400.
         st.counters.unauthorized += 1;
         return Outcome::Respond(fitbit(
@@ -129,14 +129,14 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
             "invalid_request",
             "Authorization header required.",
         ));
-    };
+    }
     let Some(tok) = bearer(req) else {
+        // Not echoed: a wrong scheme may carry a client secret (Basic).
         st.counters.unauthorized += 1;
-        return Outcome::Respond(fitbit(
-            401,
-            "invalid_token",
-            &format!("Access token invalid: {auth}. {FITBIT_VISIT}"),
-        ));
+        let msg = format!(
+            "Access token invalid: the Authorization header is not a Bearer token. {FITBIT_VISIT}"
+        );
+        return Outcome::Respond(fitbit(401, "invalid_token", &msg));
     };
     let access = match st
         .tokens

@@ -401,7 +401,11 @@ fn write_response(
         head.push_str(v);
         head.push_str("\r\n");
     }
-    head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    head.push_str(&format!(
+        "Date: {}\r\nContent-Length: {}\r\n",
+        chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT"),
+        resp.body.len()
+    ));
     head.push_str(if keep_alive {
         "Connection: keep-alive\r\n\r\n"
     } else {

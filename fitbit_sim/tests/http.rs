@@ -10,7 +10,11 @@ use fitbit_sim::{Sim, SimConfig};
 fn read_one(r: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut line = String::new();
     r.read_line(&mut line).expect("status line");
-    let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let status: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
     let mut headers = Vec::new();
     loop {
         let mut h = String::new();
@@ -35,7 +39,8 @@ fn read_one(r: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>, Vec<u8
 
 fn connect(url: &str) -> (TcpStream, BufReader<TcpStream>) {
     let s = TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     let r = BufReader::new(s.try_clone().expect("clone"));
     (s, r)
 }
@@ -45,10 +50,15 @@ fn keep_alive_serves_several_requests_on_one_connection() {
     let sim = Sim::start(SimConfig::default()).expect("start");
     let (mut w, mut r) = connect(&sim.url());
     for _ in 0..3 {
-        w.write_all(b"GET /_sim/counters HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+        w.write_all(b"GET /_sim/counters HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("write");
         let (status, headers, body) = read_one(&mut r);
         assert_eq!(status, 200);
-        assert!(headers.iter().any(|(k, v)| k == "connection" && v == "keep-alive"));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "connection" && v == "keep-alive")
+        );
         assert!(body.starts_with(b"{"));
     }
     // A chunked form body with Expect: 100-continue.
@@ -59,7 +69,8 @@ fn keep_alive_serves_several_requests_on_one_connection() {
     assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
     let mut blank = String::new();
     r.read_line(&mut blank).expect("blank");
-    w.write_all(b"5\r\nsecon\r\n5\r\nds=60\r\n0\r\n\r\n").expect("write");
+    w.write_all(b"5\r\nsecon\r\n5\r\nds=60\r\n0\r\n\r\n")
+        .expect("write");
     let (status, _, body) = read_one(&mut r);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     // HTTP/1.0 without keep-alive: answered, then closed.
@@ -78,7 +89,8 @@ fn malformed_request_gets_400_and_close() {
     let (status, _, _) = read_one(&mut r);
     assert_eq!(status, 400);
     let (mut w, mut r) = connect(&sim.url());
-    w.write_all(b"GET / HTTP/1.1\r\nContent-Length: lots\r\n\r\n").expect("write");
+    w.write_all(b"GET / HTTP/1.1\r\nContent-Length: lots\r\n\r\n")
+        .expect("write");
     assert_eq!(read_one(&mut r).0, 400);
 }
 
@@ -86,6 +98,7 @@ fn malformed_request_gets_400_and_close() {
 fn percent_encoded_paths_are_decoded() {
     let sim = Sim::start(SimConfig::default()).expect("start");
     let (mut w, mut r) = connect(&sim.url());
-    w.write_all(b"GET /_sim/count%65rs HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    w.write_all(b"GET /_sim/count%65rs HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("write");
     assert_eq!(read_one(&mut r).0, 200);
 }
