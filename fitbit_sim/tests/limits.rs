@@ -100,3 +100,38 @@ fn google_300_per_minute_then_resource_exhausted() {
     s.control().advance_clock(Duration::from_secs(30));
     assert_ne!(get(&s.url(), path, &[("Authorization", &auth)]).status, 429);
 }
+
+#[test]
+fn concurrent_requests_are_counted_exactly() {
+    let s = Sim::start(SimConfig {
+        frozen_clock: Some(frozen_at(10, 0)),
+        ..SimConfig::default()
+    })
+    .expect("start");
+    let (tok, _) = s
+        .control()
+        .issue_tokens(Provider::Fitbit, FITBIT_ID, "heartrate");
+    let url = s.url();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, auth) = (url.clone(), bearer(&tok));
+            std::thread::spawn(move || {
+                (0..50)
+                    .filter(|_| {
+                        get(
+                            &url,
+                            "/1/user/-/hrv/date/2026-10-01.json",
+                            &[("Authorization", &auth)],
+                        )
+                        .status
+                            == 429
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let limited: usize = handles.into_iter().map(|h| h.join().expect("thread")).sum();
+    assert_eq!(limited, 50);
+    let c = s.control().counters();
+    assert_eq!((c.data_requests, c.rate_limited), (200, 50));
+}

@@ -266,3 +266,36 @@ fn authorize_validates_client_redirect_and_scope() {
     ]);
     assert_eq!(r.status, 302);
 }
+
+#[test]
+fn web_client_needs_an_exact_registered_redirect() {
+    let mut cfg = SimConfig::default();
+    cfg.clients.push(fitbit_sim::RegisteredClient {
+        provider: fitbit_sim::Provider::Google,
+        client_id: "web.apps.googleusercontent.com".into(),
+        client_secret: "web-secret".into(),
+        redirect_uris: vec!["http://localhost:8080".into()],
+        app_type: fitbit_sim::AppType::Web,
+    });
+    let s = Sim::start(cfg).expect("start");
+    let page = |redirect: &str| {
+        let q = form(&[
+            ("client_id", "web.apps.googleusercontent.com"),
+            ("redirect_uri", redirect),
+            ("response_type", "code"),
+            ("scope", HM),
+        ]);
+        get(&s.url(), &format!("/o/oauth2/v2/auth?{q}"), &[])
+    };
+    assert_eq!(page("http://localhost:8080").status, 302);
+    assert!(
+        page("http://localhost:8081")
+            .text()
+            .contains("redirect_uri_mismatch")
+    );
+    assert!(
+        page("http://127.0.0.1:8080")
+            .text()
+            .contains("redirect_uri_mismatch")
+    );
+}
