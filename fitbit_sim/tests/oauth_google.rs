@@ -299,3 +299,27 @@ fn web_client_needs_an_exact_registered_redirect() {
             .contains("redirect_uri_mismatch")
     );
 }
+
+#[test]
+fn redirect_encodes_spaces_as_percent_20() {
+    let s = Sim::start(SimConfig::default()).expect("start");
+    let sc = scope();
+    let q = form(&[
+        ("client_id", GOOGLE_ID),
+        ("redirect_uri", GOOGLE_REDIRECT),
+        ("response_type", "code"),
+        ("scope", &sc),
+        ("state", "a b&c"),
+    ]);
+    let r = get(&s.url(), &format!("/o/oauth2/v2/auth?{q}"), &[]);
+    let loc = r.header("Location").expect("Location");
+    assert!(
+        loc.starts_with("http://127.0.0.1:8085?state=a%20b%26c&code="),
+        "{loc}"
+    );
+    assert!(
+        loc.contains("&scope=https://www.googleapis.com/auth/googlehealth."),
+        "{loc}"
+    );
+    assert_eq!(location_params(loc)["scope"], sc);
+}

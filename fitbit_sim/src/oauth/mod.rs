@@ -80,12 +80,12 @@ pub fn challenge_ok(challenge: &str) -> bool {
 
 /// `base` plus query pairs (appended to an existing query), plus an optional fragment.
 pub fn redirect_to(base: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -> Response {
-    let mut ser = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        ser.append_pair(k, v);
-    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
+        .collect();
     let sep = if base.contains('?') { '&' } else { '?' };
-    let mut location = format!("{base}{sep}{}", ser.finish());
+    let mut location = format!("{base}{sep}{}", query.join("&"));
     if let Some(f) = fragment {
         location.push('#');
         location.push_str(f);
@@ -96,6 +96,19 @@ pub fn redirect_to(base: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -
         format!("<a href=\"{location}\">Continue</a>\n"),
     )
     .with_header("Location", location)
+}
+
+/// Percent-encoding as Google's redirects use it: spaces as `%20`, `:` and `/` kept.
+fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A successful token answer (never cached).
