@@ -25,7 +25,11 @@ fn main() -> Result<(), fitbit_core::Error> {
         .filter(|s| !(36_000..38_400).contains(s))
         .map(|s| {
             let base = 68.0 + 12.0 * ((s as f64) / 86_400.0 * std::f64::consts::TAU).sin();
-            let workout = if (64_800..68_400).contains(&s) { 60.0 } else { 0.0 };
+            let workout = if (64_800..68_400).contains(&s) {
+                60.0
+            } else {
+                0.0
+            };
             let jitter = ((s * 7919) % 9) as f64 - 4.0;
             HrSample {
                 time: Timestamp::new(midnight + Duration::seconds(s), offset),
@@ -39,6 +43,9 @@ fn main() -> Result<(), fitbit_core::Error> {
     let mut df = table::hr_intraday(&samples)?;
     let built = t.elapsed();
     let t = Instant::now();
+    let text = table::csv_string(&mut df)?;
+    let formatted = t.elapsed();
+    let t = Instant::now();
     let path = table::write_csv(&mut df, out.join(table::hr_csv_name(day)))?;
     let written = t.elapsed();
     let t = Instant::now();
@@ -48,7 +55,17 @@ fn main() -> Result<(), fitbit_core::Error> {
 
     println!("rows            {}", df.height());
     println!("hr_intraday     {:>8.2} ms", built.as_secs_f64() * 1e3);
-    println!("write_csv       {:>8.2} ms  {}", written.as_secs_f64() * 1e3, path.display());
-    println!("plot::hr_day    {:>8.2} ms  {} ({} bytes)", plotted.as_secs_f64() * 1e3, svg_path.display(), svg.0.len());
+    println!("csv_string      {:>8.2} ms  ({} bytes)", formatted.as_secs_f64() * 1e3, text.len());
+    println!(
+        "write_csv       {:>8.2} ms  {}",
+        written.as_secs_f64() * 1e3,
+        path.display()
+    );
+    println!(
+        "plot::hr_day    {:>8.2} ms  {} ({} bytes)",
+        plotted.as_secs_f64() * 1e3,
+        svg_path.display(),
+        svg.0.len()
+    );
     Ok(())
 }

@@ -73,7 +73,10 @@ impl TimeAxis {
         let at = self.origin + Duration::milliseconds((x * MS_PER_HOUR).round() as i64);
         let local = if self.utc {
             let i = self.offsets.partition_point(|&(ox, _)| ox <= x);
-            let off = self.offsets[i.saturating_sub(1).min(self.offsets.len().saturating_sub(1))].1;
+            let off = self.offsets[i
+                .saturating_sub(1)
+                .min(self.offsets.len().saturating_sub(1))]
+            .1;
             at + Duration::seconds(i64::from(off.local_minus_utc()))
         } else {
             at
@@ -101,7 +104,7 @@ pub(super) fn split_at_gaps(points: &[(f64, f64)], max_gap: f64) -> Vec<&[(f64, 
 /// Keeps the minimum and maximum y of each `width`-wide x bucket (in their original order), so
 /// the drawn line keeps every peak and trough with at most two points per bucket.
 pub(super) fn min_max_buckets(points: &[(f64, f64)], x0: f64, width: f64) -> Vec<(f64, f64)> {
-    if !(width > 0.0) {
+    if width.is_nan() || width <= 0.0 {
         return points.to_vec();
     }
     let mut out = Vec::new();

@@ -66,6 +66,7 @@ pub fn hr_day(samples: &[HrSample], resting_bpm: Option<f64>, title: &str) -> Re
             .configure_mesh()
             .x_labels(13)
             .x_label_formatter(&label)
+            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
             .x_desc("local time")
             .y_desc("heart rate (bpm)")
             .light_line_style(WHITE.mix(0.0))
@@ -93,7 +94,7 @@ pub fn hr_day(samples: &[HrSample], resting_bpm: Option<f64>, title: &str) -> Re
                 .map_err(plot_error)?
                 .label(format!("resting HR {r:.0} bpm"))
                 .legend(move |(x, y)| {
-                    DashedPathElement::new(vec![(x, y), (x + 20, y)].into_iter(), 5, 3, dashed)
+                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, dashed)
                 });
         }
         chart
@@ -155,8 +156,13 @@ mod tests {
     #[test]
     fn gaps_break_the_line() {
         let one = hr_day(&day(0..1200), None, "x").unwrap().0;
-        let two = hr_day(&day((0..600).chain(1200..1800)), None, "x").unwrap().0;
-        assert_eq!(one.matches("<polyline").count() + 1, two.matches("<polyline").count());
+        let two = hr_day(&day((0..600).chain(1200..1800)), None, "x")
+            .unwrap()
+            .0;
+        assert_eq!(
+            one.matches("<polyline").count() + 1,
+            two.matches("<polyline").count()
+        );
     }
 
     #[test]

@@ -28,8 +28,14 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
     let (first, last) = (first.0, last.0);
     let x = |d: NaiveDate| (d - first).num_days() as f64;
     let x1 = x(last).max(1.0);
-    let lo = days.iter().map(|d| d.2.min(d.1)).fold(f64::INFINITY, f64::min);
-    let hi = days.iter().map(|d| d.3.max(d.1)).fold(f64::NEG_INFINITY, f64::max);
+    let lo = days
+        .iter()
+        .map(|d| d.2.min(d.1))
+        .fold(f64::INFINITY, f64::min);
+    let hi = days
+        .iter()
+        .map(|d| d.3.max(d.1))
+        .fold(f64::NEG_INFINITY, f64::max);
     let (y0, y1) = ((lo - 5.0).max(0.0), hi + 5.0);
 
     let mut svg = String::new();
@@ -56,6 +62,7 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
             .configure_mesh()
             .x_labels(8)
             .x_label_formatter(&label)
+            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
             .y_desc("heart rate (bpm)")
             .light_line_style(WHITE.mix(0.0))
             .draw()
@@ -72,7 +79,10 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
                 .chain(span.iter().rev().map(|d| (x(d.0), d.2)))
                 .collect();
             let shaded = chart
-                .draw_series(std::iter::once(Polygon::new(band, HR_COLOR.mix(0.2).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    HR_COLOR.mix(0.2).filled(),
+                )))
                 .map_err(plot_error)?;
             if k == 0 {
                 shaded.label("daily min–max").legend(|(x, y)| {
@@ -82,7 +92,10 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
             let line = if run.len() == 1 {
                 chart.draw_series(run.iter().map(|&p| Circle::new(p, 2, HR_COLOR.filled())))
             } else {
-                chart.draw_series(LineSeries::new(run.iter().copied(), HR_COLOR.stroke_width(2)))
+                chart.draw_series(LineSeries::new(
+                    run.iter().copied(),
+                    HR_COLOR.stroke_width(2),
+                ))
             }
             .map_err(plot_error)?;
             if k == 0 {
@@ -126,6 +139,9 @@ mod tests {
     #[test]
     fn empty_input_is_a_clear_error() {
         let err = hr_long(&[], "x").unwrap_err();
-        assert!(err.to_string().contains("no days with heart-rate values"), "{err}");
+        assert!(
+            err.to_string().contains("no days with heart-rate values"),
+            "{err}"
+        );
     }
 }

@@ -63,6 +63,7 @@ pub fn hrv_nights(days: &[DailyHrv], title: &str) -> Result<Svg> {
             .configure_mesh()
             .x_labels(10.min(x1 as usize + 1))
             .x_label_formatter(&label)
+            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
             .x_desc("night (date the sleep ended)")
             .y_desc("RMSSD (ms)")
             .light_line_style(WHITE.mix(0.0))

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{DataFrame, DataType};
 
 use super::file::write_atomically;
-use super::format::{DatetimeStyle, push_date, push_datetime, push_float, push_int, to_millis};
+use super::format::{DatetimeStyle, DatetimeWriter, push_date, push_float, push_int, to_millis};
 use crate::Result;
 
 /// Writes `df` as CSV to `path` (atomically: a temporary file in the same directory, then a
@@ -28,7 +28,7 @@ pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> 
 /// The CSV text [`write_csv`] would write.
 pub fn csv_string(df: &mut DataFrame) -> Result<String> {
     df.rechunk_mut();
-    let columns = df
+    let mut columns = df
         .columns()
         .iter()
         .map(Cells::from_column)
@@ -43,7 +43,7 @@ pub fn csv_string(df: &mut DataFrame) -> Result<String> {
     }
     out.push('\n');
     for row in 0..height {
-        for (i, cells) in columns.iter().enumerate() {
+        for (i, cells) in columns.iter_mut().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -56,7 +56,7 @@ pub fn csv_string(df: &mut DataFrame) -> Result<String> {
 
 /// One column's values, materialised once so rows can be written by index.
 enum Cells<'a> {
-    Datetime(Vec<Option<i64>>, DatetimeStyle),
+    Datetime(Vec<Option<i64>>, DatetimeWriter),
     Date(Vec<Option<i32>>),
     Int(Vec<Option<i64>>),
     Float(Vec<Option<f64>>),
@@ -73,7 +73,7 @@ impl<'a> Cells<'a> {
                 let values = column.datetime()?.physical().iter();
                 Cells::Datetime(
                     values.map(|v| v.map(|v| to_millis(v, unit))).collect(),
-                    DatetimeStyle::for_column(column.name()),
+                    DatetimeWriter::new(DatetimeStyle::for_column(column.name())),
                 )
             }
             DataType::Date => Cells::Date(column.date()?.physical().iter().collect()),
@@ -94,11 +94,11 @@ impl<'a> Cells<'a> {
         })
     }
 
-    fn push(&self, out: &mut String, row: usize) {
+    fn push(&mut self, out: &mut String, row: usize) {
         match self {
-            Cells::Datetime(v, style) => {
+            Cells::Datetime(v, writer) => {
                 if let Some(ms) = v[row] {
-                    push_datetime(out, ms, *style)
+                    writer.push(out, ms)
                 }
             }
             Cells::Date(v) => {

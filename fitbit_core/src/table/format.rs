@@ -5,7 +5,7 @@
 //! (`.250`) only when non-zero. Floats use the shortest text that reads back to the same value,
 //! with `.0` on whole numbers (`59.0`), as pandas and polars write them.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::TimeUnit;
 
 /// How a datetime column is written.
@@ -39,20 +39,68 @@ pub(crate) fn to_millis(value: i64, unit: TimeUnit) -> i64 {
 
 /// Appends a datetime given as milliseconds since the epoch.
 pub(crate) fn push_datetime(out: &mut String, millis: i64, style: DatetimeStyle) {
-    let Some(dt) = DateTime::from_timestamp_millis(millis).map(|d| d.naive_utc()) else {
-        out.push_str("out-of-range datetime");
-        return;
-    };
-    push_naive_date(out, dt.date());
-    out.push(if style == DatetimeStyle::Utc {
-        'T'
-    } else {
-        ' '
-    });
-    push_time(out, dt);
-    if style == DatetimeStyle::Utc {
-        out.push('Z');
+    DatetimeWriter::new(style).push(out, millis);
+}
+
+/// Writes many datetimes fast: the date part is formatted once per day, the time of day with
+/// plain arithmetic (a day of 1-second samples shares one date prefix).
+pub(crate) struct DatetimeWriter {
+    style: DatetimeStyle,
+    /// Days since the epoch whose `YYYY-MM-DD` + separator is in `prefix`.
+    day: Option<i64>,
+    prefix: String,
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+/// `00` … `99`, for two-digit fields.
+const TWO_DIGITS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+impl DatetimeWriter {
+    pub(crate) fn new(style: DatetimeStyle) -> Self {
+        DatetimeWriter {
+            style,
+            day: None,
+            prefix: String::new(),
+        }
     }
+
+    pub(crate) fn push(&mut self, out: &mut String, millis: i64) {
+        let day = millis.div_euclid(MS_PER_DAY);
+        if self.day != Some(day) {
+            self.prefix.clear();
+            match i32::try_from(day) {
+                Ok(days) => push_date(&mut self.prefix, days),
+                Err(_) => self.prefix.push_str("out-of-range date"),
+            }
+            self.prefix.push(if self.style == DatetimeStyle::Utc {
+                'T'
+            } else {
+                ' '
+            });
+            self.day = Some(day);
+        }
+        out.push_str(&self.prefix);
+        let ms = millis.rem_euclid(MS_PER_DAY) as usize;
+        let (secs, frac) = (ms / 1000, ms % 1000);
+        push_two(out, secs / 3600);
+        out.push(':');
+        push_two(out, secs / 60 % 60);
+        out.push(':');
+        push_two(out, secs % 60);
+        if frac != 0 {
+            out.push('.');
+            push_digits(out, frac as u32, 3);
+        }
+        if self.style == DatetimeStyle::Utc {
+            out.push('Z');
+        }
+    }
+}
+
+/// Appends `value` (< 100) as two digits.
+fn push_two(out: &mut String, value: usize) {
+    let i = (value % 100) * 2;
+    out.push_str(&TWO_DIGITS[i..i + 2]);
 }
 
 /// Appends a date given as days since 1970-01-01 (polars `Date`).
@@ -96,19 +144,6 @@ fn push_naive_date(out: &mut String, date: NaiveDate) {
     push_digits(out, date.month(), 2);
     out.push('-');
     push_digits(out, date.day(), 2);
-}
-
-fn push_time(out: &mut String, dt: NaiveDateTime) {
-    push_digits(out, dt.hour(), 2);
-    out.push(':');
-    push_digits(out, dt.minute(), 2);
-    out.push(':');
-    push_digits(out, dt.second(), 2);
-    let millis = dt.nanosecond() / 1_000_000;
-    if millis != 0 {
-        out.push('.');
-        push_digits(out, millis, 3);
-    }
 }
 
 /// Appends `value` zero-padded to exactly `width` digits (`value < 10^width`).
