@@ -55,7 +55,11 @@ fn main() -> Result<(), fitbit_core::Error> {
 
     println!("rows            {}", df.height());
     println!("hr_intraday     {:>8.2} ms", built.as_secs_f64() * 1e3);
-    println!("csv_string      {:>8.2} ms  ({} bytes)", formatted.as_secs_f64() * 1e3, text.len());
+    println!(
+        "csv_string      {:>8.2} ms  ({} bytes)",
+        formatted.as_secs_f64() * 1e3,
+        text.len()
+    );
     println!(
         "write_csv       {:>8.2} ms  {}",
         written.as_secs_f64() * 1e3,

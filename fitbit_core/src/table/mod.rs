@@ -25,6 +25,7 @@
 //! ```
 
 mod build;
+mod coverage;
 mod csv;
 pub(crate) mod file;
 pub(crate) mod format;
@@ -35,6 +36,7 @@ mod parquet;
 mod tests;
 
 pub use build::{hr_daily, hr_intraday, hrv_daily, hrv_intraday};
+pub use coverage::{Coverage, GAP_SECONDS, hr_coverage};
 pub use csv::{csv_string, write_csv};
 pub use names::{hr_csv_name, hr_daily_csv_name, hrv_daily_csv_name, hrv_intraday_csv_name};
 #[cfg(feature = "parquet")]

@@ -224,3 +224,36 @@ fn text_with_commas_is_quoted() {
         "\"note, with comma\"\n\"say \"\"hi\"\", ok\"\n"
     );
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_round_trips_schema_and_rows() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let dir = tempfile::tempdir().unwrap();
+    let samples = [
+        hr(at(2026, 10, 25, 2, 30, 0), hours(2), 60),
+        hr(at(2026, 10, 25, 2, 30, 0), hours(1), 70),
+    ];
+    let mut df = hr_intraday(&samples).unwrap();
+    let path = write_parquet(&mut df, dir.path().join("hr.parquet")).unwrap();
+    let back = ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(dtypes(&back), dtypes(&df));
+    assert!(back.equals_missing(&df));
+}
+
+#[test]
+fn coverage_uses_utc_instants_across_dst() {
+    // Fall-back: 02:59 (+02:00) then 02:00 (+01:00) is one minute later, not a gap.
+    let samples = [
+        hr(at(2026, 10, 25, 2, 0, 0), hours(1), 60),
+        hr(at(2026, 10, 25, 2, 59, 0), hours(2), 60),
+    ];
+    let c = hr_coverage(&samples);
+    assert_eq!(c.samples, 2);
+    assert_eq!(c.gaps, 0);
+    assert_eq!(c.longest_gap.map(|g| g.2), Some(60));
+    assert_eq!(c.first.map(|t| t.offset), Some(hours(2)));
+    assert_eq!(hr_coverage(&[]).to_string(), "no samples");
+}
