@@ -29,10 +29,15 @@ impl Html {
     }
 }
 
-/// Prints one `EVCXR_BEGIN_CONTENT {mime}` block in a single write to locked stdout.
+/// One evcxr rich-output block: `EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT\n`.
+pub(crate) fn evcxr_block(mime: &str, content: &str) -> String {
+    format!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT\n")
+}
+
+/// Prints one evcxr block in a single write to locked stdout.
 pub(crate) fn print_evcxr_block(mime: &str, content: &str) {
     use std::io::Write;
-    let block = format!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT\n");
+    let block = evcxr_block(mime, content);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(block.as_bytes());
     let _ = out.flush();
@@ -130,6 +135,8 @@ fn push_cell(html: &mut String, column: &polars::prelude::Column, row: usize) {
             DatetimeStyle::for_column(column.name()),
         ),
         AnyValue::Date(days) => push_date(&mut text, days),
+        AnyValue::Float64(x) if x.is_nan() => text.push_str("NaN"),
+        AnyValue::Float32(x) if x.is_nan() => text.push_str("NaN"),
         AnyValue::Float64(x) => push_float(&mut text, x),
         AnyValue::Float32(x) => push_float(&mut text, f64::from(x)),
         AnyValue::String(s) => text.push_str(s),
@@ -223,6 +230,31 @@ mod tests {
         assert!(html.contains("<td>2023-07-31 00:00:05</td>"), "{html}");
         assert!(html.contains("<td>2023-07-30T15:00:05Z</td>"), "{html}");
         assert!(html.contains("<td>+09:00</td>"), "{html}");
+    }
+
+    #[test]
+    fn evcxr_block_has_the_kernel_markers() {
+        assert_eq!(
+            evcxr_block("text/html", "<p>hi</p>"),
+            "EVCXR_BEGIN_CONTENT text/html\n<p>hi</p>\nEVCXR_END_CONTENT\n"
+        );
+    }
+
+    #[test]
+    fn floats_and_nan_are_readable() {
+        let df = DataFrame::new(
+            2,
+            vec![Column::new(
+                "rmssd".into(),
+                vec![Some(59.0), Some(f64::NAN)],
+            )],
+        )
+        .unwrap();
+        let html = table(&df).0;
+        assert!(
+            html.contains(">59.0</td>") && html.contains(">NaN</td>"),
+            "{html}"
+        );
     }
 
     #[test]

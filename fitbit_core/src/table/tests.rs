@@ -257,3 +257,40 @@ fn coverage_uses_utc_instants_across_dst() {
     assert_eq!(c.first.map(|t| t.offset), Some(hours(2)));
     assert_eq!(hr_coverage(&[]).to_string(), "no samples");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> impl Strategy<Value = HrSample> {
+        (0i64..86_400, prop::option::of(-12i32..=14), 30u16..220).prop_map(|(s, off, bpm)| {
+            let local = at(2026, 10, 25, 0, 0, 0) + chrono::Duration::seconds(s);
+            hr(local, off.and_then(hours), bpm)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn csv_keeps_every_row_and_reads_back(samples in prop::collection::vec(sample(), 0..60)) {
+            let mut df = hr_intraday(&samples).unwrap();
+            let text = csv_string(&mut df).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            prop_assert_eq!(lines.len(), samples.len() + 1);
+            let mut utc_seen = Vec::new();
+            for line in &lines[1..] {
+                let fields: Vec<&str> = line.split(',').collect();
+                prop_assert_eq!(fields.len(), 5);
+                let local = NaiveDateTime::parse_from_str(fields[0], "%Y-%m-%d %H:%M:%S").unwrap();
+                let bpm: u16 = fields[1].parse().unwrap();
+                prop_assert!(samples.iter().any(|s| s.time.local == local && s.bpm == bpm));
+                prop_assert_eq!(fields[2].is_empty(), fields[3].is_empty());
+                if !fields[2].is_empty() {
+                    utc_seen.push(NaiveDateTime::parse_from_str(fields[2], "%Y-%m-%dT%H:%M:%SZ").unwrap());
+                }
+            }
+            if samples.iter().all(|s| s.time.offset.is_some()) {
+                prop_assert!(utc_seen.is_sorted());
+            }
+        }
+    }
+}
