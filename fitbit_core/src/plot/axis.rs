@@ -37,7 +37,9 @@ impl TimeAxis {
         let first = times[*order.first()?];
         let midnight = first.local.date().and_hms_opt(0, 0, 0)?;
         let origin = match (utc, first.offset) {
-            (true, Some(off)) => midnight - Duration::seconds(i64::from(off.local_minus_utc())),
+            (true, Some(off)) => {
+                midnight.checked_sub_signed(Duration::seconds(i64::from(off.local_minus_utc())))?
+            }
             _ => midnight,
         };
         let xs: Vec<f64> = order
@@ -68,20 +70,20 @@ impl TimeAxis {
         (first.min(0.0), last.max(24.0))
     }
 
-    /// Local wall-clock `HH:MM` at position `x`.
+    /// Local wall-clock `HH:MM` at position `x` (empty if out of chrono's range).
     pub(super) fn label(&self, x: f64) -> String {
-        let at = self.origin + Duration::milliseconds((x * MS_PER_HOUR).round() as i64);
-        let local = if self.utc {
+        let millis = (x * MS_PER_HOUR).round() as i64;
+        let offset = if self.utc {
             let i = self.offsets.partition_point(|&(ox, _)| ox <= x);
-            let off = self.offsets[i
-                .saturating_sub(1)
-                .min(self.offsets.len().saturating_sub(1))]
-            .1;
-            at + Duration::seconds(i64::from(off.local_minus_utc()))
+            let nearest = self.offsets.get(i.saturating_sub(1)).map(|&(_, off)| off);
+            nearest.map_or(0, |off| i64::from(off.local_minus_utc()) * 1000)
         } else {
-            at
+            0
         };
-        local.format("%H:%M").to_string()
+        Duration::try_milliseconds(millis.saturating_add(offset))
+            .and_then(|d| self.origin.checked_add_signed(d))
+            .map(|local| local.format("%H:%M").to_string())
+            .unwrap_or_default()
     }
 }
 

@@ -51,9 +51,10 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
             .map_err(plot_error)?;
         let label = |v: &f64| {
             if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-                (first + Duration::days(v.round() as i64))
-                    .format("%Y-%m-%d")
-                    .to_string()
+                Duration::try_days(v.round() as i64)
+                    .and_then(|d| first.checked_add_signed(d))
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
             } else {
                 String::new()
             }

@@ -52,9 +52,10 @@ pub fn hrv_nights(days: &[DailyHrv], title: &str) -> Result<Svg> {
             .map_err(plot_error)?;
         let label = |v: &f64| {
             if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-                (first + Duration::days(v.round() as i64))
-                    .format("%Y-%m-%d")
-                    .to_string()
+                Duration::try_days(v.round() as i64)
+                    .and_then(|d| first.checked_add_signed(d))
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
             } else {
                 String::new()
             }
