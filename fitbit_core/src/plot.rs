@@ -24,7 +24,7 @@ mod hrv_nights;
 mod svg;
 
 pub use hr_day::hr_day;
-pub use hr_long::hr_long;
+pub use hr_long::{daily_mean_min_max, hr_long};
 pub use hrv_nights::hrv_nights;
 pub use svg::Svg;
 

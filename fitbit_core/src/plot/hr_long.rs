@@ -5,6 +5,7 @@ use plotters::prelude::*;
 
 use super::axis::consecutive_days;
 use super::{HR_COLOR, SIZE, Svg, plot_error};
+use crate::record::HrSample;
 use crate::{Error, Result};
 
 /// Daily mean heart rate (line) with the daily min–max range as a shaded band, for months or
@@ -115,6 +116,42 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
+}
+
+/// Per local calendar day: `(date, mean, min, max)` bpm, ascending dates, for [`hr_long`].
+///
+/// ```
+/// use fitbit_core::{HrSample, Timestamp, chrono::NaiveDate};
+/// let at = |d, h, bpm| HrSample {
+///     time: Timestamp::new(NaiveDate::from_ymd_opt(2026, 9, d).unwrap().and_hms_opt(h, 0, 0).unwrap(), None),
+///     bpm,
+///     confidence: None,
+/// };
+/// let days = fitbit_core::plot::daily_mean_min_max(&[at(2, 8, 70), at(1, 8, 60), at(1, 9, 80)]);
+/// assert_eq!(days[0].1, 70.0);
+/// assert_eq!((days[0].2, days[0].3), (60.0, 80.0));
+/// assert_eq!(days.len(), 2);
+/// ```
+pub fn daily_mean_min_max(samples: &[HrSample]) -> Vec<(NaiveDate, f64, f64, f64)> {
+    let mut per_day: std::collections::BTreeMap<NaiveDate, (f64, usize, f64, f64)> =
+        std::collections::BTreeMap::new();
+    for s in samples {
+        let bpm = f64::from(s.bpm);
+        let day = per_day.entry(s.time.local.date()).or_insert((
+            0.0,
+            0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ));
+        day.0 += bpm;
+        day.1 += 1;
+        day.2 = day.2.min(bpm);
+        day.3 = day.3.max(bpm);
+    }
+    per_day
+        .into_iter()
+        .map(|(date, (sum, n, lo, hi))| (date, sum / n as f64, lo, hi))
+        .collect()
 }
 
 #[cfg(test)]
