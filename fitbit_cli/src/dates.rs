@@ -8,8 +8,9 @@ pub fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
     if s == "today" {
         return Ok(Local::now().date_naive());
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date: use YYYY-MM-DD (for example 2026-09-25) or `today`"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        format!("{s:?} is not a date: use YYYY-MM-DD (for example 2026-09-25) or `today`")
+    })
 }
 
 /// The days `start..=end`; `end` defaults to `start`.

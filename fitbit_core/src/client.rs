@@ -46,7 +46,11 @@ impl Client {
     /// real services.
     pub fn open(path: impl AsRef<Path>) -> Result<Client> {
         let session = Session::open(path.as_ref(), Endpoints::from_env())?;
-        Ok(Client { session, demo: false, time_zone: None })
+        Ok(Client {
+            session,
+            demo: false,
+            time_zone: None,
+        })
     }
 
     /// Opens `path` when it exists; otherwise connects to the local emulator with a demo account
@@ -63,12 +67,20 @@ impl Client {
     /// account; `$FITBIT_DEMO_PROVIDER` (`google` or `fitbit`) picks the API it plays.
     pub fn demo() -> Result<Client> {
         let session = crate::demo::session()?;
-        Ok(Client { session, demo: true, time_zone: None })
+        Ok(Client {
+            session,
+            demo: true,
+            time_zone: None,
+        })
     }
 
     /// Wraps an existing session (tests, custom transports).
     pub fn from_session(session: Session) -> Client {
-        Client { session, demo: false, time_zone: None }
+        Client {
+            session,
+            demo: false,
+            time_zone: None,
+        }
     }
 
     /// True when the data comes from the local emulator: synthetic, not yours.
@@ -101,7 +113,9 @@ impl Client {
         s.push_str(&format!("Provider: {}\n", self.provider_label()));
         s.push_str(&format!(
             "Account:  {}\n",
-            st.user_id.clone().unwrap_or_else(|| "(not reported by the API)".into())
+            st.user_id
+                .clone()
+                .unwrap_or_else(|| "(not reported by the API)".into())
         ));
         s.push_str(&format!("Config:   {}\n", self.config_path().display()));
         match st.expires_at {
@@ -144,7 +158,10 @@ impl Client {
         self.ensure_token()?;
         let url = match self.provider() {
             Provider::Fitbit => {
-                format!("{}/1/user/-/activities/heart/date/today/1d.json", self.base())
+                format!(
+                    "{}/1/user/-/activities/heart/date/today/1d.json",
+                    self.base()
+                )
             }
             Provider::Google => format!(
                 "{}/v4/users/me/dataTypes/heart-rate/dataPoints?pageSize=1",
@@ -171,7 +188,7 @@ impl Client {
         let base = self.base();
         let tz = match self.provider() {
             Provider::Fitbit => fitbit::fetch_profile_tz(&mut self.session, &base)?,
-            Provider::Google => google::fetch_settings(&mut self.session, &base)?.time_zone,
+            Provider::Google => google::fetch_settings(&mut self.session, &base)?.effective_zone(),
         };
         self.time_zone = Some(tz);
         Ok(tz)
@@ -222,7 +239,9 @@ impl Client {
         let tz = self.time_zone()?;
         let base = self.base();
         match self.provider() {
-            Provider::Fitbit => fitbit::fetch_hrv_intraday(&mut self.session, &base, start, end, tz),
+            Provider::Fitbit => {
+                fitbit::fetch_hrv_intraday(&mut self.session, &base, start, end, tz)
+            }
             Provider::Google => google::fetch_hrv_intraday(
                 &mut self.session,
                 &base,

@@ -50,7 +50,11 @@ pub fn endpoints(sim: &str) -> Endpoints {
 /// The provider the demo plays: `$FITBIT_DEMO_PROVIDER` (`google` or `fitbit`), default Google,
 /// the live API today.
 pub fn provider() -> Provider {
-    match std::env::var("FITBIT_DEMO_PROVIDER").ok().as_deref().map(str::trim) {
+    match std::env::var("FITBIT_DEMO_PROVIDER")
+        .ok()
+        .as_deref()
+        .map(str::trim)
+    {
         Some("fitbit") => Provider::Fitbit,
         _ => Provider::Google,
     }
@@ -104,9 +108,14 @@ pub fn authorize(sim: &str, provider: Provider, path: &std::path::Path) -> Resul
             e.message
         ),
     })?;
-    let location = answer.header("location").ok_or_else(|| Error::Authorization {
-        message: format!("the emulator answered HTTP {} without a redirect", answer.status),
-    })?;
+    let location = answer
+        .header("location")
+        .ok_or_else(|| Error::Authorization {
+            message: format!(
+                "the emulator answered HTTP {} without a redirect",
+                answer.status
+            ),
+        })?;
     let code = flow::parse_redirect(location, &auth.state)?;
     flow::complete(&store, &HttpClient::default(), &ends, &auth, &code)?;
     Ok(())

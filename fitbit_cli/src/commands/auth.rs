@@ -34,12 +34,19 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
     let endpoints = Endpoints::from_env();
 
     let mut listener = None;
-    let redirect = match args.redirect_uri.clone().or_else(|| cfg.redirect_uri.clone()) {
+    let redirect = match args
+        .redirect_uri
+        .clone()
+        .or_else(|| cfg.redirect_uri.clone())
+    {
         Some(r) => r,
         None if provider == Provider::Google && !args.no_listen => {
             // Desktop clients accept any loopback port: take a free one.
             let l = TcpListener::bind("127.0.0.1:0").map_err(|e| Error::io("127.0.0.1:0", e))?;
-            let port = l.local_addr().map_err(|e| Error::io("127.0.0.1", e))?.port();
+            let port = l
+                .local_addr()
+                .map_err(|e| Error::io("127.0.0.1", e))?
+                .port();
             listener = Some(l);
             format!("http://127.0.0.1:{port}")
         }
@@ -50,7 +57,9 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
     }
 
     let auth = AuthRequest::new(provider, &endpoints, &cfg.client_id, &redirect);
-    println!("Authorize this tool with {provider}: open this address in a browser and allow access:");
+    println!(
+        "Authorize this tool with {provider}: open this address in a browser and allow access:"
+    );
     println!();
     println!("{}", auth.url);
     println!();
@@ -59,7 +68,9 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
             "Waiting for the browser to return to {redirect} ... \
              (on another machine or Binder: paste the address the browser ended on and press Enter)"
         ),
-        None => println!("Then paste the address the browser ended on (it starts with {redirect}) and press Enter:"),
+        None => println!(
+            "Then paste the address the browser ended on (it starts with {redirect}) and press Enter:"
+        ),
     }
 
     let timeout = Duration::from_secs(args.timeout);
@@ -86,7 +97,9 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
                         let _ = tx.send(Ok(code));
                         break;
                     }
-                    Err(e) => eprintln!("{e}. Paste the whole address from the browser's address bar."),
+                    Err(e) => {
+                        eprintln!("{e}. Paste the whole address from the browser's address bar.")
+                    }
                 }
             }
         });
@@ -106,7 +119,10 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
         config.display(),
         saved
             .expires_at
-            .map(|t| format!(" (access token valid until {} UTC)", t.format("%Y-%m-%d %H:%M")))
+            .map(|t| format!(
+                " (access token valid until {} UTC)",
+                t.format("%Y-%m-%d %H:%M")
+            ))
             .unwrap_or_default()
     );
     Ok(())

@@ -31,7 +31,10 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
     let end = args.end.unwrap_or(args.start);
     let daily = client.hrv_daily(args.start, end)?;
     let mut df = table::hrv_daily(&daily)?;
-    let path = table::write_csv(&mut df, out.join(table::hrv_daily_csv_name(args.start, end)))?;
+    let path = table::write_csv(
+        &mut df,
+        out.join(table::hrv_daily_csv_name(args.start, end)),
+    )?;
     println!("{} ({} nights)", path.display(), daily.len());
     if args.intraday {
         let samples = client.hrv_intraday(args.start, end)?;

@@ -12,7 +12,11 @@ use fitbit_core::{Client, Error, Result};
 
 /// Opens the config, or the emulator's demo account with `--demo`.
 pub fn open_client(config: &Path, demo: bool) -> Result<Client> {
-    let client = if demo { Client::demo()? } else { Client::open(config)? };
+    let client = if demo {
+        Client::demo()?
+    } else {
+        Client::open(config)?
+    };
     if client.is_demo() {
         eprintln!("DEMO: synthetic data from the local emulator, not your own.");
     }

@@ -37,7 +37,11 @@ impl NotebookAuth {
             .clone()
             .unwrap_or_else(|| default_redirect_uri(provider).to_string());
         let request = AuthRequest::new(provider, &endpoints, &cfg.client_id, &redirect);
-        Ok(NotebookAuth { path: path.as_ref().to_path_buf(), endpoints, request })
+        Ok(NotebookAuth {
+            path: path.as_ref().to_path_buf(),
+            endpoints,
+            request,
+        })
     }
 
     /// The address to open in a browser.
