@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::json::{decode, invalid};
+use crate::source::json::{decode, invalid};
 use super::models::{
     HeartDayValue, HeartResponse, HrvIntradayResponse, HrvSummaryResponse, ProfileResponse,
 };
