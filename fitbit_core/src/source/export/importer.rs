@@ -113,8 +113,15 @@ impl Importer<'_> {
                     (None, _) => "no evidence in the data, defaulting to UTC (the documented \
                                   duckdb-fitbit finding)"
                         .to_string(),
-                    (Some(_), JsonBasis::Utc) => format!("decided from the data: {ev}"),
-                    (Some(_), JsonBasis::Local) => format!("decided from the data: {ev}"),
+                    (Some(_), _) => format!(
+                        "decided from the first {} file(s): {}",
+                        self.legacy_seen,
+                        if json == JsonBasis::Utc {
+                            "they start before or end after their name date"
+                        } else {
+                            "their samples lie on their name date"
+                        }
+                    ),
                 };
                 let basis = match json {
                     JsonBasis::Utc => "UTC",
@@ -134,12 +141,6 @@ impl Importer<'_> {
                 "no heart_rate JSON; `Z` times are UTC, HRV CSV times local".to_string();
         } else {
             self.report.time_basis = text;
-            if matches!(self.opts.tz, TzChoice::Utc(_) | TzChoice::Local(_))
-                && ev.decide().is_some_and(|d| d != resolver.json)
-            {
-                self.report
-                    .warn(format!("--tz overrides the evidence in the data ({ev})"));
-            }
         }
         match resolver.zone {
             Some(z) => self.report.time_basis.push_str(&format!("; user zone {z}")),
@@ -351,15 +352,20 @@ pub(super) fn run(
     }
     let dups = st.days.flush(None, on_day)?;
     st.report.skip(reason::DUPLICATE, dups);
-    if st.decided_json.is_some()
-        && matches!(opts.tz, TzChoice::Auto(_))
-        && st
-            .evidence
-            .decide()
-            .is_some_and(|d| Some(d) != st.decided_json)
-    {
+    if st.legacy_total > 0 {
         let ev = st.evidence.clone();
-        st.report.warn(format!("the evidence over all files ({ev}) disagrees with the early decision; re-run with --tz utc:<zone> or --tz local:<zone>"));
+        st.report
+            .time_basis
+            .push_str(&format!("; evidence over all files: {ev}"));
+        if ev.decide().is_some_and(|d| Some(d) != st.decided_json) {
+            st.report.warn(match opts.tz {
+                TzChoice::Auto(_) => format!(
+                    "the evidence over all files ({ev}) disagrees with the early decision; re-run \
+                     with --tz utc:<zone> or --tz local:<zone>"
+                ),
+                _ => format!("--tz overrides the evidence in the data ({ev})"),
+            });
+        }
     }
     st.report.days = st.days.emitted;
     let Importer {
