@@ -121,7 +121,7 @@ fn read_rows(
         };
         match kind {
             FileKind::GoogleHrCsv => match number(&rec, cols[0]) {
-                Some(b) if b >= 1.0 && b <= 300.0 => out.hr.push(RawHr {
+                Some(b) if (1.0..=300.0).contains(&b) => out.hr.push(RawHr {
                     time,
                     bpm: b.round() as u16,
                     confidence: None,

@@ -100,14 +100,15 @@ impl Importer<'_> {
                 let decided = ev.decide();
                 let json = decided.unwrap_or(JsonBasis::Utc);
                 let mut zone = zone.map(Zone::Named);
-                if zone.is_none() && json == JsonBasis::Utc {
-                    if let Some(off) = ev.implied_offset() {
-                        zone = Some(Zone::Fixed(off));
-                        self.report.warn(format!(
-                            "no --tz given: using the offset {off} implied by the files; it \
-                             ignores daylight saving time, pass --tz <IANA zone> to be exact"
-                        ));
-                    }
+                if let Some(off) = ev
+                    .implied_offset()
+                    .filter(|_| zone.is_none() && json == JsonBasis::Utc)
+                {
+                    zone = Some(Zone::Fixed(off));
+                    self.report.warn(format!(
+                        "no --tz given: using the offset {off} implied by the files; it \
+                         ignores daylight saving time, pass --tz <IANA zone> to be exact"
+                    ));
                 }
                 let how = match (decided, json) {
                     (None, _) => "no evidence in the data, defaulting to UTC (the documented \
@@ -252,13 +253,13 @@ pub(super) fn run(
     on_day: &mut dyn FnMut(DayData) -> Result<()>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary> {
-    if let (Some(s), Some(e)) = (opts.start, opts.end) {
-        if s > e {
-            return Err(Error::InvalidInput {
-                what: format!("date range {s} .. {e}"),
-                hint: "the start date must not be after the end date".into(),
-            });
-        }
+    if let (Some(s), Some(e)) = (opts.start, opts.end)
+        && s > e
+    {
+        return Err(Error::InvalidInput {
+            what: format!("date range {s} .. {e}"),
+            hint: "the start date must not be after the end date".into(),
+        });
     }
     let inv = archive::inventory(path)?;
     let mut report = ImportReport {
@@ -333,13 +334,13 @@ pub(super) fn run(
     pipeline::run(&inv, &plan, threads, &mut |k, parsed| {
         let entry = &inv.entries[plan[k]];
         st.accept(entry.name_date, parsed);
-        if st.resolver.is_some() {
-            if let Some(mark) = marks[k + 1] {
-                if let Some(w) = mark {
-                    let dups = st.days.flush(Some(w), on_day)?;
-                    st.report.skip(reason::DUPLICATE, dups);
-                }
-            }
+        // marks[k + 1]: None = no file left (flushed after the loop), Some(None) = a file
+        // without a name date is still to come (hold everything)
+        if st.resolver.is_some()
+            && let Some(Some(w)) = marks[k + 1]
+        {
+            let dups = st.days.flush(Some(w), on_day)?;
+            st.report.skip(reason::DUPLICATE, dups);
         }
         prog.files_done = k + 1;
         prog.bytes_done += entry.size;

@@ -102,7 +102,7 @@ pub fn heart_rate(name: &str, bytes: &[u8]) -> ParsedFile {
         };
         let value = row.value.as_ref();
         match value.and_then(|v| v.bpm) {
-            Some(b) if b.is_finite() && b >= 1.0 && b <= 300.0 => out.hr.push(RawHr {
+            Some(b) if (1.0..=300.0).contains(&b) => out.hr.push(RawHr {
                 time: RawTime::Naive(t),
                 bpm: b.round() as u16,
                 confidence: value

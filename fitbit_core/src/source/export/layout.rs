@@ -126,10 +126,7 @@ fn date_at(s: &[u8]) -> Option<NaiveDate> {
     }
     let y = num(&s[0..4])? as i32;
     let m = num(&s[5..7])?;
-    let d = match s.get(8..10).and_then(num) {
-        Some(d) => d,
-        None => 1,
-    };
+    let d = s.get(8..10).and_then(num).unwrap_or(1);
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
