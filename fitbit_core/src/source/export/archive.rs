@@ -286,12 +286,11 @@ fn list_tgz(
     Ok(())
 }
 
+/// Open zip parts, by part index (a multi-part export alternates between parts).
+pub type OpenZips = std::collections::HashMap<usize, zip::ZipArchive<BufReader<File>>>;
+
 /// Reads one entry's bytes (random access: folders and zips).
-pub fn read_random(
-    part: &Part,
-    zip: &mut Option<(PathBuf, zip::ZipArchive<BufReader<File>>)>,
-    e: &Entry,
-) -> std::io::Result<Vec<u8>> {
+pub fn read_random(part: &Part, zips: &mut OpenZips, e: &Entry) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(e.size.min(MAX_FILE_BYTES) as usize);
     match (&e.locator, part) {
         (Locator::File(p), _) => {
@@ -300,14 +299,15 @@ pub fn read_random(
                 .read_to_end(&mut buf)?;
         }
         (Locator::ZipIndex(i), Part::Zip(path)) => {
-            if zip.as_ref().is_none_or(|(p, _)| p != path) {
-                let f = File::open(path)?;
-                let ar = zip::ZipArchive::new(BufReader::new(f)).map_err(std::io::Error::other)?;
-                *zip = Some((path.clone(), ar));
-            }
-            let (_, ar) = zip
-                .as_mut()
-                .ok_or_else(|| std::io::Error::other("zip not open"))?;
+            let ar = match zips.entry(e.part) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let f = File::open(path)?;
+                    v.insert(
+                        zip::ZipArchive::new(BufReader::new(f)).map_err(std::io::Error::other)?,
+                    )
+                }
+            };
             let f = ar.by_index(*i).map_err(std::io::Error::other)?;
             f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
         }

@@ -71,6 +71,8 @@ struct Importer<'a> {
     daily_hrv: BTreeMap<NaiveDate, DailyHrv>,
     report: ImportReport,
     decided_json: Option<JsonBasis>,
+    /// The previous legacy file's name date and last clock reading.
+    last_legacy: Option<(NaiveDate, chrono::NaiveDateTime)>,
 }
 
 impl Importer<'_> {
@@ -232,12 +234,18 @@ impl Importer<'_> {
             let last = p.hr.iter().map(|r| r.time.clock()).max();
             if let (Some(d), Some(first), Some(last)) = (name_date, first, last) {
                 self.evidence.add(d, first, last);
+                if let Some((prev, prev_last)) = self.last_legacy
+                    && prev.succ_opt() == Some(d)
+                {
+                    self.evidence.add_boundary(prev, prev_last, first);
+                }
+                self.last_legacy = Some((d, last));
             }
         }
         self.place(p);
         let ev = &self.evidence;
         if self.resolver.is_none()
-            && (ev.shifted() + ev.aligned >= DECISIVE_FILES
+            && (ev.decisive() >= DECISIVE_FILES
                 || self.legacy_seen >= MAX_PENDING_FILES
                 || self.legacy_seen >= self.legacy_total)
         {
@@ -321,6 +329,7 @@ pub(super) fn run(
         daily_hrv: BTreeMap::new(),
         report,
         decided_json: None,
+        last_legacy: None,
     };
     if legacy_total == 0 || !matches!(opts.tz, TzChoice::Auto(_)) {
         st.decide();

@@ -9,6 +9,30 @@
 //! - [`pipeline`]: parallel parsing, in-order delivery.
 //! - [`report`]: the summary.
 //!
+//! ## Time zones (google-health-api.md §6.3: the sources disagree)
+//!
+//! - GoogleData CSV timestamps end in `Z`: UTC instants. Local time = that instant in the
+//!   user's zone ([`ImportOptions::tz`]); without a zone, UTC is shown and the report warns.
+//! - HRV CSV timestamps have no `Z`: local wall-clock (the offset comes from the zone; in a
+//!   DST fall-back the repeated hour gets the later offset the second time round).
+//! - Legacy `heart_rate-*.json` has no zone. [`TzChoice::Auto`] decides from the data: the
+//!   midnight between consecutive day files (watch worn at night) sits at 00:00 of the clock in
+//!   a local export and at `-offset` in a UTC export; failing that, a UTC file for local day
+//!   D starts on D-1 (users east of UTC) or ends on D+1 (west). The first few decisive files
+//!   decide; the evidence over all files is in [`ImportReport::time_basis`], with a warning if
+//!   it disagrees. Without any evidence UTC is assumed (the duckdb-fitbit observation).
+//!   `--tz utc:<zone>` / `--tz local:<zone>` override; without a zone the offset implied by
+//!   the data is used (with a warning: it ignores DST).
+//!
+//! ## Memory
+//!
+//! Files are read in name-date order (tgz parts in their tar order) with at most
+//! `2 × threads + 1` files in flight; a local day is emitted as soon as every file still to come
+//! is dated more than [`assemble::SLACK_DAYS`] later. So memory is a few files plus about five
+//! days of samples, whatever the size of the export. A tgz is listed once (streamed, not
+//! stored) and then streamed again; zips are read by index; files over
+//! [`archive::MAX_FILE_BYTES`] are skipped.
+//!
 //! ```no_run
 //! use fitbit_core::source::export::{load, ImportOptions};
 //! let opts = ImportOptions { tz: "Europe/Berlin".parse()?, ..Default::default() };

@@ -36,7 +36,7 @@ type Job = (usize, std::io::Result<Vec<u8>>);
 
 /// Reads the planned entries in order and hands them to workers.
 fn read_in_order(inv: &Inventory, plan: &[usize], jobs: &SyncSender<Job>, tokens: &Receiver<()>) {
-    let mut zip = None;
+    let mut zips = archive::OpenZips::new();
     let mut seq = 0usize;
     let send = |res: std::io::Result<Vec<u8>>, seq: &mut usize| -> bool {
         if tokens.recv().is_err() {
@@ -89,7 +89,7 @@ fn read_in_order(inv: &Inventory, plan: &[usize], jobs: &SyncSender<Job>, tokens
                 }
             }
             part => {
-                let res = archive::read_random(part, &mut zip, e);
+                let res = archive::read_random(part, &mut zips, e);
                 if !send(res, &mut seq) {
                     return;
                 }

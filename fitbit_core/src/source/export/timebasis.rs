@@ -212,6 +212,11 @@ pub struct Evidence {
     pub unclear: usize,
     /// Offsets (minutes east of UTC) implied by the shifted files: local midnight in UTC.
     pub implied_offsets_min: Vec<i32>,
+    /// Midnights between consecutive day files (worn through the night) at 00:00 of the clock.
+    pub midnight_at_zero: usize,
+    /// Such midnights elsewhere in the clock (a UTC clock); their offsets, minutes east.
+    pub midnight_shifted: usize,
+    pub midnight_offsets_min: Vec<i32>,
 }
 
 impl Evidence {
@@ -236,24 +241,58 @@ impl Evidence {
         }
     }
 
+    /// Adds the boundary between day files `name` (last sample `last`) and `name + 1`
+    /// (first sample `first`). The local midnight between them lies in that gap; a gap over
+    /// two hours (watch off at night) says nothing.
+    pub fn add_boundary(&mut self, name: NaiveDate, last: NaiveDateTime, first: NaiveDateTime) {
+        let Some(midnight) = name.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)) else {
+            return;
+        };
+        if first < last || first - last > chrono::Duration::hours(2) {
+            return;
+        }
+        let boundary = last + (first - last) / 2;
+        let diff_min = (boundary - midnight).num_minutes() as i32;
+        if diff_min.abs() <= 15 {
+            self.midnight_at_zero += 1;
+        } else {
+            self.midnight_shifted += 1;
+            self.midnight_offsets_min.push(round15(-diff_min));
+        }
+    }
+
     /// Number of files that support a UTC clock.
     pub fn shifted(&self) -> usize {
         self.starts_day_before + self.ends_day_after
     }
 
-    /// The decision: `Some(Utc)` if shifted files outnumber aligned ones, `Some(Local)` if
-    /// aligned ones win, `None` without evidence.
+    /// Number of observations so far that can decide.
+    pub fn decisive(&self) -> usize {
+        self.shifted() + self.aligned + self.midnight_at_zero + self.midnight_shifted
+    }
+
+    /// The decision: midnights between files decide when there are any (they need the watch
+    /// worn at night, which HRV users do); else `Some(Utc)` if shifted files outnumber
+    /// aligned ones, `Some(Local)` if aligned ones win; `None` without evidence.
     pub fn decide(&self) -> Option<JsonBasis> {
-        match (self.shifted(), self.aligned) {
+        let (s, a) = match (self.midnight_shifted, self.midnight_at_zero) {
+            (0, 0) => (self.shifted(), self.aligned),
+            m => m,
+        };
+        match (s, a) {
             (0, 0) => None,
             (s, a) if s > a => Some(JsonBasis::Utc),
             _ => Some(JsonBasis::Local),
         }
     }
 
-    /// The most common implied offset, when the data shows one.
+    /// The most common implied offset, when the data shows one (midnights first).
     pub fn implied_offset(&self) -> Option<FixedOffset> {
-        let mut v = self.implied_offsets_min.clone();
+        let mut v = if self.midnight_offsets_min.is_empty() {
+            self.implied_offsets_min.clone()
+        } else {
+            self.midnight_offsets_min.clone()
+        };
         v.sort_unstable();
         let mut best: Option<(i32, usize)> = None;
         for chunk in v.chunk_by(|a, b| a == b) {
@@ -270,8 +309,14 @@ impl std::fmt::Display for Evidence {
         write!(
             f,
             "{} file(s) start on the day before their name date, {} run into the next day, {} \
-             lie exactly on their name date, {} unclear",
-            self.starts_day_before, self.ends_day_after, self.aligned, self.unclear
+             lie exactly on their name date, {} unclear; {} midnight(s) between day files fall \
+             at 00:00, {} elsewhere",
+            self.starts_day_before,
+            self.ends_day_after,
+            self.aligned,
+            self.unclear,
+            self.midnight_at_zero,
+            self.midnight_shifted
         )
     }
 }
@@ -302,6 +347,17 @@ mod tests {
         let mut w = Evidence::default();
         w.add(d, dt("2023-01-26 05:00:02"), dt("2023-01-27 04:59:55"));
         assert_eq!(w.implied_offset(), FixedOffset::east_opt(-5 * 3600));
+        let mut b = Evidence::default();
+        b.add_boundary(d, dt("2023-01-26 12:59:58"), dt("2023-01-26 13:00:03"));
+        assert_eq!(b.decide(), Some(JsonBasis::Utc));
+        assert_eq!(b.implied_offset(), FixedOffset::east_opt(11 * 3600));
+        let mut b = Evidence::default();
+        b.add_boundary(d, dt("2023-01-27 04:59:58"), dt("2023-01-27 05:00:03"));
+        assert_eq!(b.implied_offset(), FixedOffset::east_opt(-5 * 3600));
+        // partial wear: the files lie on their dates, but the midnight says UTC+2
+        b.add(d, dt("2023-01-26 05:00:00"), dt("2023-01-26 20:00:00"));
+        b.add(d, dt("2023-01-26 05:00:00"), dt("2023-01-26 20:00:00"));
+        assert_eq!(b.decide(), Some(JsonBasis::Utc));
         let mut l = Evidence::default();
         l.add(d, dt("2023-01-26 00:00:02"), dt("2023-01-26 23:59:55"));
         assert_eq!(l.decide(), Some(JsonBasis::Local));
