@@ -52,8 +52,15 @@ fn sentinels_and_a_truncated_file_are_counted_and_summarised() {
         "{r}"
     );
     assert_eq!(r.skipped["unreadable timestamp"], 2, "{r}");
+    // the half JSON file and the CSV that stops inside a row
     assert_eq!(
-        r.skipped["truncated or corrupt file (rows before the damage kept)"], 1,
+        r.skipped["truncated or corrupt file (rows before the damage kept)"], 2,
+        "{r}"
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("heart_rate_2024-03-03.csv") && w.contains("truncated")),
         "{r}"
     );
     assert!(

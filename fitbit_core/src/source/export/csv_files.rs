@@ -87,7 +87,13 @@ pub fn parse(kind: FileKind, name: &str, bytes: &[u8]) -> ParsedFile {
         ));
         return out;
     }
-    read_rows(kind, name, &mut rdr, time_col, &cols, &mut out);
+    let last_kept = read_rows(kind, name, &mut rdr, time_col, &cols, &mut out);
+    if !last_kept && !bytes.ends_with(b"\n") && !out.skipped.contains_key(reason::CORRUPT_FILE) {
+        out.skip(reason::CORRUPT_FILE);
+        out.warnings.push(format!(
+            "{name}: ends in the middle of a row (truncated?); the last row was skipped"
+        ));
+    }
     out.rows = out.hr.len() + out.hrv.len() + out.daily_hrv.len();
     out
 }
@@ -99,10 +105,15 @@ fn read_rows(
     time_col: Option<usize>,
     cols: &[Option<usize>],
     out: &mut ParsedFile,
-) {
+) -> bool {
     let mut rec = csv::ByteRecord::new();
     let mut line = 1usize;
+    let kept = |o: &ParsedFile| o.hr.len() + o.hrv.len() + o.daily_hrv.len();
+    let mut before = 0usize;
+    let mut last_kept;
     loop {
+        last_kept = line == 1 || kept(out) > before;
+        before = kept(out);
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => line += 1,
             Ok(false) => break,
@@ -163,6 +174,7 @@ fn read_rows(
             FileKind::LegacyHrJson | FileKind::RestingHrJson => {}
         }
     }
+    last_kept
 }
 
 #[cfg(test)]
