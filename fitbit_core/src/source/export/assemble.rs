@@ -86,11 +86,16 @@ impl DayBuffer {
                 break;
             }
             let mut day = entry.remove();
-            day.hr.sort_by_key(|s| key(&s.time));
+            // files are usually in order already: check before sorting
+            if !day.hr.is_sorted_by_key(|s| key(&s.time)) {
+                day.hr.sort_by_cached_key(|s| key(&s.time));
+            }
             let n = day.hr.len();
             day.hr.dedup_by_key(|s| key(&s.time));
             dups += n - day.hr.len();
-            day.hrv.sort_by_key(|s| key(&s.time));
+            if !day.hrv.is_sorted_by_key(|s| key(&s.time)) {
+                day.hrv.sort_by_cached_key(|s| key(&s.time));
+            }
             let n = day.hrv.len();
             day.hrv.dedup_by_key(|s| key(&s.time));
             dups += n - day.hrv.len();
