@@ -240,3 +240,40 @@ proptest! {
         let _ = import(dir.path(), &ImportOptions::default(), &mut |_| Ok(()), &mut |_| {});
     }
 }
+
+#[test]
+fn both_layouts_for_the_same_day_are_merged_without_double_counting() {
+    let dir = tempfile::tempdir().unwrap();
+    let tz = berlin();
+    legacy_export(dir.path(), tz, date("2024-03-10"), 1, 3600, true);
+    // the same hours again as a GoogleData CSV (UTC), plus one extra sample
+    let mut csv = String::from("timestamp,beats per minute,data source\n");
+    for h in 0..23 {
+        let t = date("2024-03-09").and_hms_opt(23, 0, 0).unwrap()
+            + fitbit_core::chrono::Duration::hours(h);
+        let bpm = export_support::bpm_at(t.and_utc());
+        csv.push_str(&format!(
+            "{}Z,{bpm}.0,Pixel Watch\n",
+            t.format("%Y-%m-%dT%H:%M:%S")
+        ));
+    }
+    csv.push_str("2024-03-10T22:30:00Z,61.0,Pixel Watch\n");
+    write(
+        dir.path(),
+        "Takeout/Fitbit/Physical Activity_GoogleData/heart_rate_2024-03-10.csv",
+        csv.as_bytes(),
+    );
+    let opts = ImportOptions {
+        tz: TzChoice::Utc(tz),
+        ..Default::default()
+    };
+    let (days, s) = run(dir.path(), &opts);
+    let hr: Vec<_> = days.iter().flat_map(|d| d.hr.iter()).collect();
+    assert_eq!(hr.len(), 25, "24 hourly samples + the extra one");
+    assert!(hr.windows(2).all(|w| w[0].time.utc() < w[1].time.utc()));
+    assert_eq!(
+        s.report.skipped["duplicate sample (same instant in two files)"], 23,
+        "{}",
+        s.report
+    );
+}
