@@ -355,3 +355,57 @@ fn invalid_grant_and_shutdown_are_explained() {
         "{t}"
     );
 }
+
+#[test]
+fn import_reads_an_export_folder_into_the_same_csvs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
+    let global = dir.path().join("Takeout/Fitbit/Global Export Data");
+    std::fs::create_dir_all(&global).unwrap();
+    std::fs::copy(
+        fixtures.join("takeout_heart_rate_global_export_sample.json"),
+        global.join("heart_rate-2019-04-22.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        global.join("heart_rate-2019-04-23.json"),
+        "[{\"dateTime\" : \"04/23/19 0",
+    )
+    .unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+    c.current_dir(dir.path()).args([
+        "import",
+        "Takeout",
+        "--tz",
+        "local:Europe/Berlin",
+        "--out",
+        "out",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.path().join("out/Fitbit_HR_2019-04-22.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("timestamp,heartrate,timestamp_utc")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("2019-04-22 04:00:05,69,2019-04-22T02:00:05Z")
+    );
+    let t = text(&o);
+    assert!(
+        t.contains("truncated or corrupt"),
+        "bad files are counted: {t}"
+    );
+    assert!(
+        dir.path()
+            .join("out/Fitbit_HR_2019-04-22_2019-04-22.parquet")
+            .exists()
+    );
+}
