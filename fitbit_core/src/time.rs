@@ -6,7 +6,8 @@
 //!   offset, the second pass the winter (later) offset.
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 
@@ -55,8 +56,23 @@ pub fn attach_offsets(locals: &[NaiveDateTime], tz: Tz) -> Vec<Option<FixedOffse
     // the second (later-offset) pass.
     let mut last_ambiguous: Option<NaiveDateTime> = None;
     let mut second_pass = false;
+    // Offsets change only at whole minutes, so one zone lookup per local minute serves every
+    // second in it (a 1sec day: 1,440 lookups instead of 86,400).
+    let mut cache: Option<(NaiveDateTime, LocalResult<<Tz as TimeZone>::Offset>)> = None;
     for local in locals {
-        match tz.offset_from_local_datetime(local) {
+        let minute = local
+            .with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(*local);
+        let found = match &cache {
+            Some((m, r)) if *m == minute => r.clone(),
+            _ => {
+                let r = tz.offset_from_local_datetime(&minute);
+                cache = Some((minute, r.clone()));
+                r
+            }
+        };
+        match found {
             LocalResult::Single(o) => {
                 last_ambiguous = None;
                 second_pass = false;

@@ -83,8 +83,29 @@ pub struct HeartIntraday {
 /// One intraday sample: local wall-clock `HH:mm:ss` (no offset) and bpm.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartPoint {
-    pub time: String,
+    pub time: Clock,
     pub value: f64,
+}
+
+/// A wall-clock time read straight from the JSON string (no `String` per sample: a 1sec day has
+/// 86,400). `None` when the text is not `HH:mm:ss` or `HH:mm`; the parser reports where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock(pub Option<chrono::NaiveTime>);
+
+impl<'de> Deserialize<'de> for Clock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Clock, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Clock;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a time HH:mm:ss")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Clock, E> {
+                Ok(Clock(super::parse::parse_clock(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// `GET /1/user/-/hrv/date/{start}/{end}.json`.

@@ -64,9 +64,12 @@ pub fn parse_heart_intraday(
     let mut date = day;
     let mut prev: Option<NaiveTime> = None;
     for (i, point) in intraday.dataset.iter().enumerate() {
-        let path = format!("activities-heart-intraday.dataset[{i}]");
-        let t = parse_clock(&point.time)
-            .ok_or_else(|| invalid(HEART_INTRADAY, format!("{path}.time"), "expected HH:mm:ss"))?;
+        // Paths are built only on error: a 1sec day has 86,400 points.
+        let path = |field: &str| format!("activities-heart-intraday.dataset[{i}].{field}");
+        let t = point
+            .time
+            .0
+            .ok_or_else(|| invalid(HEART_INTRADAY, path("time"), "expected HH:mm:ss"))?;
         if let Some(p) = prev
             && t < p
             && p - t > Duration::hours(12)
@@ -75,7 +78,7 @@ pub fn parse_heart_intraday(
         }
         prev = Some(t);
         locals.push(date.and_time(t));
-        bpms.push(to_bpm(point.value, &format!("{path}.value"))?);
+        bpms.push(to_bpm(point.value).map_err(|m| invalid(HEART_INTRADAY, path("value"), m))?);
     }
     let offsets = offsets_for(&locals, tz);
     let samples = locals
@@ -197,9 +200,16 @@ fn parse_date(s: &str, what: &str, path: &str) -> Result<NaiveDate> {
     })
 }
 
-/// `HH:mm:ss` or `HH:mm`.
-fn parse_clock(s: &str) -> Option<NaiveTime> {
+/// `HH:mm:ss` or `HH:mm`. The common `HH:mm:ss` is read by hand: a 1sec day has 86,400 of them.
+pub(crate) fn parse_clock(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
+    if let [h1, h2, b':', m1, m2, b':', s1, s2] = *s.as_bytes() {
+        let two = |a: u8, b: u8| {
+            (a.is_ascii_digit() && b.is_ascii_digit())
+                .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        };
+        return NaiveTime::from_hms_opt(two(h1, h2)?, two(m1, m2)?, two(s1, s2)?);
+    }
     NaiveTime::parse_from_str(s, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
         .ok()
@@ -210,14 +220,11 @@ fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f").ok()
 }
 
-fn to_bpm(v: f64, path: &str) -> Result<u16> {
+/// A bpm value, or the message saying why it is not one.
+fn to_bpm(v: f64) -> std::result::Result<u16, String> {
     if v.is_finite() && (0.0..=f64::from(u16::MAX)).contains(&v) {
         Ok(v.round() as u16)
     } else {
-        Err(invalid(
-            HEART_INTRADAY,
-            path,
-            format!("heart rate {v} is not a bpm value"),
-        ))
+        Err(format!("heart rate {v} is not a bpm value"))
     }
 }
