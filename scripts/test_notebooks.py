@@ -1,0 +1,175 @@
+"""Notebook tests: execute every notebook headless on the emulator and check what it produced.
+
+    python scripts/test_notebooks.py [--keep DIR] [notebooks/x.ipynb ...]
+
+A notebook fails when
+  * the committed file carries outputs, execution counts or something token-like
+    (scripts/check_notebooks_clean.py),
+  * a cell errors (compile error, `?` error, panic, timeout),
+  * its output does not start by saying the data is synthetic (demo mode),
+  * an expected table (text/html <table>) or plot (<svg>) output is missing,
+  * a CSV it should write is missing, or (get_heart_rate) differs from the CSV the `fitbit` CLI
+    writes for the same day and range.
+Last line: `notebooks: N passed, M failed`; exit status 1 if any failed.
+Environment: NB_TEST_DATE (default 2026-09-25) is the day; the range is the 7 days ending there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_notebooks_clean  # noqa: E402
+import nbrun  # noqa: E402
+import run_notebooks  # noqa: E402
+import sim  # noqa: E402
+
+DAY = date.fromisoformat(os.environ.get("NB_TEST_DATE", "2026-09-25"))
+START = DAY - timedelta(days=6)
+
+
+def text_outputs(nb) -> list[str]:
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                out.append(o.get("text", ""))
+            for mime in ("text/plain", "text/html"):
+                if mime in o.get("data", {}):
+                    out.append(o["data"][mime])
+    return out
+
+
+def count(nb, pred) -> int:
+    return sum(1 for c in nb.cells if c.cell_type == "code" and pred(c))
+
+
+def run_cli(out: Path) -> list[str]:
+    """Write the CLI's CSVs for the same day/range into `out`; returns problems."""
+    exe = sim.bin_dir() / "fitbit"
+    if not exe.exists():
+        return [f"{exe} not found: run `make setup`"]
+    problems = []
+    cmds = [
+        ["--demo", "heart-rate", "--date", DAY.isoformat(), "--detail", "1sec", "--out", str(out)],
+        ["--demo", "hrv", "--start", START.isoformat(), "--end", DAY.isoformat(), "--intraday", "--out", str(out)],
+    ]
+    for args in cmds:
+        p = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            problems.append(f"`fitbit {' '.join(args)}` failed ({p.returncode}): {p.stderr.strip()[-500:]}")
+    return problems
+
+
+def compare_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
+    problems = run_cli(cli_out)
+    cli_csvs = sorted(cli_out.glob("*.csv"))
+    if not cli_csvs and not problems:
+        problems.append("the CLI wrote no CSV files")
+    required = {f"Fitbit_HR_{DAY}.csv"}
+    compared = set()
+    for cli_csv in cli_csvs:
+        mine = nb_out / cli_csv.name
+        if not mine.exists():
+            if cli_csv.name in required or "HRV" in cli_csv.name.upper():
+                problems.append(f"the CLI wrote {cli_csv.name} but the notebook did not")
+            continue
+        compared.add(cli_csv.name)
+        a = cli_csv.read_bytes().replace(b"\r\n", b"\n")
+        b = mine.read_bytes().replace(b"\r\n", b"\n")
+        if a != b:
+            la, lb = a.decode(errors="replace").splitlines(), b.decode(errors="replace").splitlines()
+            first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+            problems.append(
+                f"{cli_csv.name}: notebook and CLI differ ({len(lb)} vs {len(la)} lines; first difference "
+                f"at line {first + 1}: notebook {lb[first] if first < len(lb) else '<end>'!r}, "
+                f"CLI {la[first] if first < len(la) else '<end>'!r})")
+    missing = required - compared
+    if missing and not problems:
+        problems.append(f"not compared (missing on one side): {sorted(missing)}")
+    if compared:
+        print(f"    compared with the CLI: {', '.join(sorted(compared))}")
+    return problems
+
+
+def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[str]:
+    problems = []
+    if not r.ok:
+        problems.append(f"execution failed: {r.error.strip().splitlines()[-1] if r.error.strip() else 'unknown'}")
+    nb = r.nb
+    if nb is None:
+        return problems
+    texts = text_outputs(nb)
+    if not texts or "synthetic" not in texts[0].lower():
+        problems.append("the first output does not say the data is synthetic (demo mode)")
+    tables = count(nb, nbrun.has_table)
+    plots = count(nb, nbrun.has_plot)
+    name = nb_path.stem
+    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 2)}.get(name, (0, 0))
+    if tables < want_tables:
+        problems.append(f"{tables} table outputs, expected {want_tables}")
+    if plots < want_plots:
+        problems.append(f"{plots} plot outputs, expected {want_plots}")
+    if name == "update_token" and not any("The request succeeded." in t for t in texts):
+        problems.append("no 'The request succeeded.' in the output")
+    if name == "get_heart_rate" and r.ok:
+        for f in [f"Fitbit_HR_{DAY}.csv", f"Fitbit_HR_{DAY}.svg"]:
+            if not (out / f).exists():
+                problems.append(f"{f} was not written")
+        problems += compare_with_cli(out, cli_out)
+    if name == "import_export" and r.ok and not list(out.glob("Fitbit_HR_*.csv")):
+        problems.append("no Fitbit_HR_*.csv written from the export")
+    return problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--keep", type=Path, help="keep executed notebooks and CSVs in this folder")
+    ap.add_argument("notebooks", nargs="*", type=Path)
+    args = ap.parse_args()
+    notebooks = [p.resolve() for p in args.notebooks] or run_notebooks.default_notebooks()
+    work = Path(tempfile.mkdtemp(prefix="nbtest-"))
+    passed = failed = 0
+    env = nbrun.demo_env() | {
+        "FITBIT_DATE": DAY.isoformat(), "FITBIT_START": START.isoformat(), "FITBIT_END": DAY.isoformat(),
+        "FITBIT_DETAIL": "1sec",
+    }
+    try:
+        with sim.emulator() as url:
+            print(f"emulator: {url}; day {DAY}, range {START}..{DAY}")
+            for nb_path in notebooks:
+                out = work / nb_path.stem
+                cli_out = work / (nb_path.stem + "-cli")
+                cli_out.mkdir(parents=True)
+                problems = check_notebooks_clean.problems(nb_path)
+                print(f"running {nb_path.name} ...", flush=True)
+                r = nbrun.execute(nb_path, out, env=env)
+                print(nbrun.describe(r))
+                problems += check(nb_path, r, out, cli_out)
+                if problems:
+                    failed += 1
+                    print(f"FAIL {nb_path.name}")
+                    for p in problems:
+                        print(f"    - {p}")
+                else:
+                    passed += 1
+                    print(f"ok   {nb_path.name}")
+                if args.keep:
+                    dest = args.keep / nb_path.stem
+                    shutil.rmtree(dest, ignore_errors=True)
+                    shutil.copytree(out, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"notebooks: {passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
