@@ -7,8 +7,9 @@
 #   5. Jupyter in .venv, pinned by requirements.txt (skipped with FITBIT_SYSTEM_PYTHON=1)
 #   6. the project's kernelspec "rust" in .evcxr/jupyter (scripts/install_kernel.sh)
 #   7. the emulator and the CLI, release builds (target/release/fitbit_sim, fitbit)
-# Binder's postBuild runs this same script. Warm the notebook build cache afterwards with
-# `make demo` (runs the notebooks once).
+#   8. the notebooks' dependencies, pre-built into the persistent evcxr build dir
+#      (scripts/warm_notebooks.py; minutes the first time, seconds after; FITBIT_SKIP_WARM=1 skips)
+# Binder's postBuild runs this same script.
 . "$(dirname "$0")/lib.sh"
 EVCXR_VERSION=0.22.0
 RUST_MIN_MINOR=95
@@ -102,4 +103,9 @@ fi
 # 7. emulator + CLI
 log "building fitbit_sim and fitbit (release)"
 (cd "$REPO" && cargo build --release --locked -p fitbit_sim -p fitbit_cli)
+# 8. warm the notebook build dir
+if [ "${FITBIT_SKIP_WARM:-0}" != 1 ]; then
+  "$REPO/scripts/py.sh" "$REPO/scripts/warm_notebooks.py" ||
+    log "warning: pre-building the notebook dependencies failed; the first notebook run will compile them"
+fi
 log "setup done"
