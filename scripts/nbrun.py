@@ -152,6 +152,12 @@ def execute(notebook: Path, out_dir: Path, env: dict[str, str] | None = None,
     return result
 
 
+def error_summary(error: str, max_lines: int = 6) -> str:
+    """The informative tail of an nbclient error (it starts with the whole cell source)."""
+    lines = [l for l in error.strip().splitlines() if l.strip() and not set(l.strip()) <= set("-")]
+    return "\n         ".join(lines[-max_lines:]) if lines else "unknown error"
+
+
 def describe(r: RunResult) -> str:
     first = f"{r.first_table_seconds:.1f} s" if r.first_table_seconds is not None else "none"
     lines = [f"{r.notebook.name}: {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s "
@@ -160,5 +166,5 @@ def describe(r: RunResult) -> str:
         marks = ("table " if c.has_table else "") + ("plot" if c.has_plot else "")
         lines.append(f"  cell {c.index:2d} {c.seconds:6.1f} s  {marks:11s} {c.source_head}")
     if not r.ok:
-        lines.append("  error: " + r.error.strip().splitlines()[-1] if r.error.strip() else "")
+        lines.append("  error: " + error_summary(r.error))
     return "\n".join(lines)

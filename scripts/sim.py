@@ -22,7 +22,10 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parent.parent
 STATE = REPO / ".evcxr"
 PID_FILE = STATE / "sim.pid"
-LOG_FILE = STATE / "sim.log"
+
+
+def log_file() -> Path:
+    return STATE / f"sim-{urlparse(sim_url()).port}.log"
 
 
 def sim_url() -> str:
@@ -59,7 +62,9 @@ def answering(url: str | None = None, timeout: float = 0.5) -> bool:
 
 
 def start(wait: float = 30.0) -> subprocess.Popen | None:
-    """Start the emulator unless one already answers. Returns the process we started, or None."""
+    """Start the emulator at FITBIT_SIM_URL unless one already answers there.
+
+    Returns the process we started, or None."""
     if answering():
         return None
     exe = bin_dir() / "fitbit_sim"
@@ -67,19 +72,19 @@ def start(wait: float = 30.0) -> subprocess.Popen | None:
         sys.exit(f"error: {exe} not found: run `make setup` (cargo build --release -p fitbit_sim)")
     STATE.mkdir(exist_ok=True)
     addr = urlparse(sim_url()).netloc
-    log = open(LOG_FILE, "w")
+    log_path = log_file()
+    log = open(log_path, "w")
     proc = subprocess.Popen([str(exe), "--addr", addr], stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"error: fitbit_sim exited with {proc.returncode}; see {LOG_FILE}")
-        if "listening on" in LOG_FILE.read_text() and answering():
-            PID_FILE.write_text(str(proc.pid))
+            sys.exit(f"error: fitbit_sim exited with {proc.returncode}; see {log_path}")
+        if "listening on" in log_path.read_text() and answering():
             return proc
         time.sleep(0.1)
     proc.terminate()
-    sys.exit(f"error: fitbit_sim did not start within {wait:.0f} s; see {LOG_FILE}")
+    sys.exit(f"error: fitbit_sim did not start within {wait:.0f} s; see {log_path}")
 
 
 def stop_pid(pid: int) -> None:
@@ -87,11 +92,29 @@ def stop_pid(pid: int) -> None:
         os.kill(pid, signal.SIGTERM)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @contextlib.contextmanager
-def emulator():
-    """Run a block with the emulator up (started here only if needed) and the client env set."""
-    proc = start()
+def emulator(private: bool = True):
+    """Run a block with the emulator up and the client env set.
+
+    private: start our own emulator on a free port (unless FITBIT_SIM_URL is set explicitly), so
+    a test never talks to some other emulator that happens to listen on the default port.
+    Otherwise reuse whatever answers at FITBIT_SIM_URL, starting one only if nothing does.
+    """
     saved = dict(os.environ)
+    if private and "FITBIT_SIM_URL" not in os.environ:
+        os.environ["FITBIT_SIM_URL"] = f"http://127.0.0.1:{free_port()}"
+    try:
+        proc = start()
+    except BaseException:
+        os.environ.clear()
+        os.environ.update(saved)
+        raise
     os.environ.update(client_env())
     try:
         yield sim_url()
@@ -102,13 +125,14 @@ def emulator():
             proc.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=10)
-            PID_FILE.unlink(missing_ok=True)
 
 
 def main(argv: list[str]) -> int:
     cmd = argv[1] if len(argv) > 1 else "status"
     if cmd == "start":
         proc = start()
+        if proc is not None:
+            PID_FILE.write_text(str(proc.pid))
         print(f"fitbit_sim {'started' if proc else 'already running'} at {sim_url()}")
     elif cmd == "stop":
         if PID_FILE.exists():

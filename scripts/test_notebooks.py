@@ -102,7 +102,7 @@ def compare_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
 def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[str]:
     problems = []
     if not r.ok:
-        problems.append(f"execution failed: {r.error.strip().splitlines()[-1] if r.error.strip() else 'unknown'}")
+        problems.append(f"execution failed: {nbrun.error_summary(r.error)}")
     nb = r.nb
     if nb is None:
         return problems

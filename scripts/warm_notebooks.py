@@ -24,7 +24,9 @@ def main() -> int:
     crate = (nbrun.REPO / "fitbit_core").resolve()
     nb.cells = [
         nbformat.v4.new_code_cell(f':dep fitbit_core = {{ path = "{crate}" }}'),
-        nbformat.v4.new_code_cell("let rows: usize = fitbit_core::table::hr_intraday(&[])?.height();\nrows"),
+        nbformat.v4.new_code_cell(
+            "let rows: usize = fitbit_core::polars::prelude::DataFrame::empty().height();\n"
+            "format!(\"{} {rows}\", fitbit_core::Detail::OneSecond)"),
     ]
     with tempfile.TemporaryDirectory(prefix="nbwarm-") as tmp:
         path = Path(tmp) / "warm.ipynb"
