@@ -16,7 +16,7 @@
 //! Notebooks need one dependency line, `:dep fitbit_core = { path = "../fitbit_core" }`; this crate
 //! re-exports [`polars`], [`chrono`] and [`plotters`] so versions never skew.
 //!
-//! ```ignore
+//! ```no_run
 //! use fitbit_core::{Client, Detail, chrono::NaiveDate};
 //! let mut client = Client::open("fb_conf.json")?;
 //! let day = NaiveDate::from_ymd_opt(2026, 9, 25).unwrap();
@@ -29,6 +29,7 @@
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod demo;
 pub mod display;
 pub mod error;
 pub mod http;
@@ -40,6 +41,8 @@ pub mod source;
 pub mod table;
 pub mod time;
 
+pub use client::Client;
+pub use config::{Config, ConfigStore};
 pub use error::{Error, Result};
 pub use provider::Provider;
 pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};

@@ -27,7 +27,7 @@ impl Timestamp {
             offset: Some(offset),
         }
     }
-    /// The UTC instant, when the offset is known.
+    /// The UTC instant, when the offset is known (and representable).
     ///
     /// ```
     /// use fitbit_core::{Timestamp, chrono::{NaiveDate, FixedOffset}};

@@ -1,3 +1,105 @@
-fn main() {
-    println!("fitbit_sim: under construction");
+//! `fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin]
+//! [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--error-rate F]
+//! [--latency-ms N] [--drop-rate F] [--truncate-rate F] [--fault-seed N]`
+//!
+//! Prints `fitbit_sim listening on http://127.0.0.1:PORT` as its first line and runs until killed.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use fitbit_sim::{Sim, SimConfig};
+
+const USAGE: &str = "usage: fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] \
+[--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--error-rate F] [--latency-ms N] \
+[--drop-rate F] [--truncate-rate F] [--fault-seed N]";
+
+fn parse(args: &[String]) -> Result<SimConfig, String> {
+    let mut c = SimConfig {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8790)),
+        ..SimConfig::default()
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        let bad = |v: &str, what: &str| format!("{name} {v:?}: expected {what}\n{USAGE}");
+        match name {
+            "--addr" => {
+                let v = value()?;
+                c.addr = v
+                    .parse()
+                    .map_err(|_| bad(&v, "an address like 127.0.0.1:8790"))?;
+            }
+            "--seed" => {
+                let v = value()?;
+                c.seed = v.parse().map_err(|_| bad(&v, "an unsigned integer"))?;
+            }
+            "--time-zone" => {
+                let v = value()?;
+                c.time_zone = v
+                    .parse()
+                    .map_err(|_| bad(&v, "an IANA time zone like Europe/Berlin"))?;
+            }
+            "--intraday" => c.intraday = value()?.parse().map_err(|e| format!("{e}\n{USAGE}"))?,
+            "--gone" => c.legacy_gone = true,
+            "--dense-1sec" => c.dense_1sec = true,
+            "--error-rate" | "--drop-rate" | "--truncate-rate" => {
+                let v = value()?;
+                let f: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|f| (0.0..=1.0).contains(f))
+                    .ok_or_else(|| bad(&v, "a number from 0 to 1"))?;
+                match name {
+                    "--error-rate" => c.faults.error_rate = f,
+                    "--drop-rate" => c.faults.drop_rate = f,
+                    _ => c.faults.truncate_rate = f,
+                }
+            }
+            "--latency-ms" => {
+                let v = value()?;
+                c.faults.latency_ms = v.parse().map_err(|_| bad(&v, "whole milliseconds"))?;
+            }
+            "--fault-seed" => {
+                let v = value()?;
+                c.faults.seed = v.parse().map_err(|_| bad(&v, "an unsigned integer"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(c)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sim = match Sim::start(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fitbit_sim: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "fitbit_sim listening on {}", sim.url());
+    let _ = out.flush();
+    drop(out);
+    loop {
+        std::thread::park();
+    }
 }

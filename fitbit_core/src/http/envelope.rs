@@ -1,1 +1,550 @@
-//! Placeholder: api_error (both error envelopes → Error).
+//! Both error envelopes → [`crate::Error`] with a hint that says what to do.
+//!
+//! - Fitbit: `{"errors":[{"errorType","message","fieldName"}],"success":false}`
+//! - Google (`google.rpc.Status`): `{"error":{"code","message","status","details":[...]}}`. The
+//!   legacy Fitbit host has also answered in this shape.
+//! - OAuth token endpoints: `{"error":"invalid_grant","error_description":"..."}`.
+//!
+//! Messages are redacted: Fitbit echoes the token in "Access token expired: eyJ...".
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::provider::Provider;
+
+/// The Google Health scope that covers heart rate and HRV.
+pub const GOOGLE_HEALTH_METRICS_SCOPE: &str =
+    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Envelope {
+    Fitbit(FitbitEnvelope),
+    Google(GoogleEnvelope),
+    OAuth(OAuthError),
+}
+
+#[derive(Deserialize)]
+struct FitbitEnvelope {
+    errors: Vec<FitbitError>,
+}
+
+#[derive(Deserialize)]
+struct FitbitError {
+    #[serde(rename = "errorType", default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(rename = "fieldName", default)]
+    field_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GoogleEnvelope {
+    error: GoogleStatus,
+}
+
+#[derive(Deserialize)]
+struct GoogleStatus {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    details: Vec<GoogleDetail>,
+}
+
+#[derive(Deserialize)]
+struct GoogleDetail {
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(rename = "fieldViolations", default)]
+    field_violations: Vec<FieldViolation>,
+}
+
+#[derive(Deserialize)]
+struct FieldViolation {
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// The OAuth 2.0 error body of token endpoints (RFC 6749 §5.2).
+#[derive(Deserialize)]
+pub(crate) struct OAuthError {
+    pub(crate) error: String,
+    #[serde(default)]
+    pub(crate) error_description: Option<String>,
+}
+
+/// What an error body says, whichever envelope it came in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ErrorBody {
+    /// Fitbit `errorType`, Google `status`, or OAuth `error`.
+    pub(crate) kind: String,
+    /// Google `ErrorInfo.reason`, when given.
+    pub(crate) reason: Option<String>,
+    /// The message, already redacted.
+    pub(crate) message: String,
+    /// Google `fieldViolations` descriptions (and Fitbit `fieldName`s), redacted.
+    pub(crate) violations: Vec<String>,
+    /// Which envelope: true for Google/OAuth shapes.
+    pub(crate) google_shape: bool,
+}
+
+/// Parses either envelope; `None` if the body is neither (HTML, empty, ...).
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
+    let body = strip_bom(body);
+    let env: Envelope = serde_json::from_slice(body).ok()?;
+    Some(match env {
+        Envelope::Fitbit(f) => {
+            let first = f.errors.first();
+            let kind = first.and_then(|e| e.error_type.clone()).unwrap_or_default();
+            let message = f
+                .errors
+                .iter()
+                .filter_map(|e| e.message.as_deref())
+                .map(redact_tokens)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let violations = f
+                .errors
+                .iter()
+                .filter_map(|e| e.field_name.as_deref())
+                .filter(|n| !n.is_empty() && *n != "n/a")
+                .map(|n| format!("field {}", redact_tokens(n)))
+                .collect();
+            ErrorBody {
+                kind,
+                reason: None,
+                message,
+                violations,
+                google_shape: false,
+            }
+        }
+        Envelope::Google(g) => {
+            let s = g.error;
+            let reason = s.details.iter().find_map(|d| d.reason.clone());
+            let violations = s
+                .details
+                .iter()
+                .flat_map(|d| d.field_violations.iter())
+                .filter_map(|v| {
+                    let d = v.description.as_deref()?;
+                    Some(match v.field.as_deref() {
+                        Some(f) if !f.is_empty() => format!("{f}: {}", redact_tokens(d)),
+                        _ => redact_tokens(d),
+                    })
+                })
+                .collect();
+            ErrorBody {
+                kind: s.status.unwrap_or_default(),
+                reason,
+                message: redact_tokens(s.message.as_deref().unwrap_or("")),
+                violations,
+                google_shape: true,
+            }
+        }
+        Envelope::OAuth(o) => ErrorBody {
+            kind: o.error,
+            reason: None,
+            message: redact_tokens(o.error_description.as_deref().unwrap_or("")),
+            violations: Vec::new(),
+            google_shape: true,
+        },
+    })
+}
+
+/// Maps a non-2xx answer of a data API to an actionable [`Error`].
+///
+/// ```
+/// use fitbit_core::{Error, Provider, http::api_error};
+/// let body = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.",
+///   "status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo",
+///   "reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}"#;
+/// match api_error(Provider::Google, 403, body) {
+///     Error::Api { hint, .. } => assert!(hint.contains("health_metrics_and_measurements.readonly")),
+///     e => panic!("{e}"),
+/// }
+/// assert!(matches!(api_error(Provider::Fitbit, 410, b""), Error::LegacyApiGone));
+/// ```
+pub fn api_error(provider: Provider, status: u16, body: &[u8]) -> Error {
+    if status == 410 && provider == Provider::Fitbit {
+        return Error::LegacyApiGone;
+    }
+    let parsed = parse_error_body(body);
+    let (kind, message, hint) = match &parsed {
+        Some(b) => {
+            let kind = match &b.reason {
+                Some(r) if !r.is_empty() && *r != b.kind => format!("{} ({r})", b.kind),
+                _ => b.kind.clone(),
+            };
+            let hint = hint_for(provider, status, b);
+            (kind, b.message.clone(), hint)
+        }
+        None => (
+            String::new(),
+            excerpt(body),
+            hint_for(provider, status, &ErrorBody::default()),
+        ),
+    };
+    Error::Api {
+        provider,
+        status,
+        kind,
+        message,
+        hint,
+    }
+}
+
+/// True when the answer means "this access token is expired or invalid: refresh and retry":
+/// Fitbit 401 `expired_token` / `invalid_token` (or a Google-shaped 401 from the Fitbit host),
+/// any Google 401.
+pub fn is_token_expired(provider: Provider, status: u16, body: &[u8]) -> bool {
+    if status != 401 {
+        return false;
+    }
+    match provider {
+        Provider::Google => true,
+        Provider::Fitbit => match parse_error_body(body) {
+            Some(b) if b.google_shape => b.kind == "UNAUTHENTICATED",
+            Some(b) => matches!(b.kind.as_str(), "expired_token" | "invalid_token"),
+            None => false,
+        },
+    }
+}
+
+fn hint_for(provider: Provider, status: u16, b: &ErrorBody) -> String {
+    let kind = b.kind.as_str();
+    let reason = b.reason.as_deref().unwrap_or("");
+    let reauth = "run `fitbit auth` (or the auth cell in update_token.ipynb) to authorize again";
+    let reconnect = "reconnect the app: remove it at https://myaccount.google.com/connections, \
+                     then run `fitbit auth` to authorize again";
+    // Google-shaped bodies, from either host.
+    if b.google_shape || provider == Provider::Google {
+        if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || kind == "insufficient_scope" {
+            return format!(
+                "the token lacks the scope {GOOGLE_HEALTH_METRICS_SCOPE}: run `fitbit auth` again \
+                 and tick every permission on the consent screen"
+            );
+        }
+        if reason == "ACCOUNT_NOT_LINKED" || kind == "FAILED_PRECONDITION" {
+            return "this Fitbit account is not linked to a Google account with a Google Health \
+                    profile: migrate it to a Google account in the Fitbit app, then run `fitbit \
+                    auth` again"
+                .into();
+        }
+        if reason == "SERVICE_DISABLED" {
+            return "enable the Google Health API in your Google Cloud project (APIs & Services), \
+                    then try again"
+                .into();
+        }
+        match (status, kind) {
+            (401, _) | (_, "UNAUTHENTICATED") => {
+                return format!("the access token was refused: {reauth}");
+            }
+            (403, _) | (_, "PERMISSION_DENIED") => {
+                if provider == Provider::Fitbit {
+                    return "the legacy Fitbit Web API refused access (seen after accounts moved \
+                            to Google): switch to the Google Health API or read your data export \
+                            with `fitbit import`"
+                        .into();
+                }
+                return reconnect.into();
+            }
+            (429, _) | (_, "RESOURCE_EXHAUSTED") => {
+                return "rate limit reached (300 requests per minute per user): back off and \
+                        retry in a minute"
+                    .into();
+            }
+            (400, _) | (_, "INVALID_ARGUMENT") => {
+                if b.violations.is_empty() {
+                    return "the request was rejected as invalid: check the data type, dates \
+                            and filter"
+                        .into();
+                }
+                return format!("the request was rejected: {}", b.violations.join("; "));
+            }
+            (404, _) => {
+                return "not found: check the data type id (hyphenated, e.g. heart-rate) and the \
+                        API version (v4)"
+                    .into();
+            }
+            _ => {}
+        }
+        return generic_hint(status);
+    }
+    // Fitbit envelope.
+    match kind {
+        "expired_token" | "invalid_token" => {
+            format!("the access token is no longer valid and refreshing did not help: {reauth}")
+        }
+        "insufficient_permissions" => "intraday heart rate and HRV need a Fitbit app of type \
+                                       Personal: change the app type at dev.fitbit.com/apps, then \
+                                       run `fitbit auth` again"
+            .into(),
+        "insufficient_scope" => "the app was not granted the needed scope: run `fitbit auth` \
+                                 again and grant the heartrate scope (tick every box on the \
+                                 consent page)"
+            .into(),
+        "invalid_client" | "authorization" | "oauth" => {
+            format!("check client_id and client_secret in the config, then {reauth}")
+        }
+        "validation" | "invalid_request" | "request" if status != 429 => {
+            let mut h =
+                "the request was rejected: check the dates and the detail level".to_string();
+            if !b.violations.is_empty() {
+                h.push_str(&format!(" ({})", b.violations.join(", ")));
+            }
+            h
+        }
+        "not_found" => "not found: check the date range and the resource".into(),
+        _ => match status {
+            401 => format!("the access token was refused: {reauth}"),
+            403 => "the app is not allowed to read this: intraday data needs a Personal app, \
+                    and the heartrate scope must be granted; run `fitbit auth` again"
+                .into(),
+            429 => "rate limit reached (150 requests per hour, reset at the top of the hour): \
+                    wait and try again"
+                .into(),
+            _ => generic_hint(status),
+        },
+    }
+}
+
+fn generic_hint(status: u16) -> String {
+    if status >= 500 {
+        "the server had a problem: try again later".into()
+    } else {
+        String::new()
+    }
+}
+
+/// A short, redacted, single-line excerpt of a body that is not a known envelope.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(strip_bom(body));
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let red = redact_tokens(&one_line);
+    if red.is_empty() {
+        return "(empty body)".into();
+    }
+    let mut out: String = red.chars().take(200).collect();
+    if red.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+/// Drops a leading UTF-8 byte-order mark.
+pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+/// Replaces token-like substrings with `[redacted]`: runs of at least 20 token characters
+/// (`A-Z a-z 0-9 - _ . ~ + / =`) holding both a letter and a digit, unless the run follows `:`
+/// directly (the rest of a URL such as `https://dev.fitbit.com/docs/oauth2`).
+///
+/// ```
+/// use fitbit_core::http::envelope::redact_tokens;
+/// let m = "Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE0MzAz.z0VHrIEzjsBn. Visit https://dev.fitbit.com/docs/oauth2";
+/// assert_eq!(redact_tokens(m), "Access token expired: [redacted]. Visit https://dev.fitbit.com/docs/oauth2");
+/// ```
+pub fn redact_tokens(text: &str) -> String {
+    fn is_token_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let mut prev: Option<char> = None;
+    let mut run_prev: Option<char> = None;
+    let flush = |run: &mut String, run_prev: Option<char>, out: &mut String| {
+        // A sentence-ending dot belongs to the text, not the token.
+        let trimmed_len = run.trim_end_matches('.').len();
+        let (core, tail) = run.split_at(trimmed_len);
+        let token_like = core.len() >= 20
+            && core.chars().any(|c| c.is_ascii_digit())
+            && core.chars().any(|c| c.is_ascii_alphabetic())
+            && run_prev != Some(':');
+        if token_like {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(core);
+        }
+        out.push_str(tail);
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_token_char(c) {
+            if run.is_empty() {
+                run_prev = prev;
+            }
+            run.push(c);
+        } else {
+            flush(&mut run, run_prev, &mut out);
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    flush(&mut run, run_prev, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fixtures/error_401_expired_token.json`, byte for byte (with its BOM).
+    const FITBIT_EXPIRED: &str = "\u{feff}{\n  \"errors\": [\n    {\n      \"errorType\": \"expired_token\",\n      \"message\": \"Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE0MzAzNDM3MzUsInNjb3BlcyI6Indwcm8gd2xvYyB3bnV0IHdzbGUgd3NldCB3aHIgd3dlaSB3YWN0IHdzb2MiLCJzdWIiOiJBQkNERUYiLCJhdWQiOiJJSktMTU4iLCJpc3MiOiJGaXRiaXQiLCJ0eXAiOiJhY2Nlc3NfdG9rZW4iLCJpYXQiOjE0MzAzNDAxMzV9.z0VHrIEzjsBnjiNMBey6wtu26yHTnSWz_qlqoEpUlpc\"\n    }\n  ],\n  \"success\": false\n}";
+    const GOOGLE_401: &str = r#"{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.","status":"UNAUTHENTICATED"}}"#;
+    const GOOGLE_403_SCOPE: &str = r#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}"#;
+    const GOOGLE_400_FILTER: &str = r#"{"error":{"code":400,"message":"Invalid data point filter: INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER, INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_DATA_POINT_FILTER","domain":"health.googleapis.com","metadata":{"detailedReasons":"INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER,INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"}},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 1)"},{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 53)"}]}]}}"#;
+
+    fn api(e: Error) -> (u16, String, String, String) {
+        match e {
+            Error::Api {
+                status,
+                kind,
+                message,
+                hint,
+                ..
+            } => (status, kind, message, hint),
+            other => panic!("expected Error::Api, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fitbit_expired_token_is_detected_and_redacted() {
+        let body = FITBIT_EXPIRED.as_bytes();
+        assert!(is_token_expired(Provider::Fitbit, 401, body));
+        assert!(!is_token_expired(Provider::Fitbit, 403, body));
+        let e = api_error(Provider::Fitbit, 401, body);
+        let text = e.to_string();
+        assert!(!text.contains("eyJ"), "{text}");
+        assert!(!text.contains("z0VHrIEzjsBn"), "{text}");
+        let (_, kind, message, _) = api(e);
+        assert_eq!(kind, "expired_token");
+        assert_eq!(message, "Access token expired: [redacted]");
+        let invalid = br#"{"errors": [{"message": "Access token invalid: abc. Visit https://dev.fitbit.com/docs/oauth2 for more information.", "errorType": "invalid_token"}], "success": false}"#;
+        assert!(is_token_expired(Provider::Fitbit, 401, invalid));
+        assert!(!is_token_expired(Provider::Fitbit, 401, b"<html>"));
+    }
+
+    #[test]
+    fn google_fixtures_map_to_actionable_hints() {
+        assert!(is_token_expired(
+            Provider::Google,
+            401,
+            GOOGLE_401.as_bytes()
+        ));
+        let (_, kind, message, hint) = api(api_error(Provider::Google, 401, GOOGLE_401.as_bytes()));
+        assert_eq!(kind, "UNAUTHENTICATED");
+        assert!(
+            message.contains("https://developers.google.com/identity"),
+            "{message}"
+        );
+        assert!(hint.contains("fitbit auth"));
+
+        let (_, kind, _, hint) = api(api_error(
+            Provider::Google,
+            403,
+            GOOGLE_403_SCOPE.as_bytes(),
+        ));
+        assert_eq!(kind, "PERMISSION_DENIED (ACCESS_TOKEN_SCOPE_INSUFFICIENT)");
+        assert!(hint.contains(GOOGLE_HEALTH_METRICS_SCOPE), "{hint}");
+
+        let (_, _, message, hint) = api(api_error(
+            Provider::Google,
+            400,
+            GOOGLE_400_FILTER.as_bytes(),
+        ));
+        assert!(
+            message.contains("INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"),
+            "{message}"
+        );
+        assert!(hint.contains("(at line 1, column 53)"), "{hint}");
+        assert!(hint.contains("sleep.interval.civil_start_time"), "{hint}");
+    }
+
+    #[test]
+    fn other_google_statuses() {
+        let body = |code: u16, status: &str, reason: &str| {
+            format!(
+                r#"{{"error":{{"code":{code},"message":"m","status":"{status}","details":[{{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"{reason}"}}]}}}}"#
+            )
+        };
+        let hint = |code, status, reason| {
+            api(api_error(
+                Provider::Google,
+                code,
+                body(code, status, reason).as_bytes(),
+            ))
+            .3
+        };
+        assert!(
+            hint(403, "PERMISSION_DENIED", "RESOURCE_PERMISSION_DENIED")
+                .contains("myaccount.google.com/connections")
+        );
+        assert!(hint(429, "RESOURCE_EXHAUSTED", "RATE_LIMIT_EXCEEDED").contains("back off"));
+        assert!(hint(400, "FAILED_PRECONDITION", "ACCOUNT_NOT_LINKED").contains("migrate"));
+        assert!(
+            hint(403, "PERMISSION_DENIED", "SERVICE_DISABLED")
+                .contains("enable the Google Health API")
+        );
+    }
+
+    #[test]
+    fn fitbit_envelope_hints() {
+        let body = |t: &str| {
+            format!(r#"{{"errors":[{{"errorType":"{t}","message":"m"}}],"success":false}}"#)
+        };
+        let hint = |status, t: &str| api(api_error(Provider::Fitbit, status, body(t).as_bytes())).3;
+        assert!(hint(403, "insufficient_permissions").contains("Personal"));
+        assert!(hint(403, "insufficient_scope").contains("heartrate scope"));
+        assert!(hint(429, "system").contains("150 requests per hour"));
+        // The legacy host has answered in Google's envelope.
+        let g = br#"{"error":{"code":403,"message":"The caller does not have permission","status":"PERMISSION_DENIED"}}"#;
+        let (_, kind, _, hint) = api(api_error(Provider::Fitbit, 403, g));
+        assert_eq!(kind, "PERMISSION_DENIED");
+        assert!(hint.contains("Google Health API"), "{hint}");
+        assert!(matches!(
+            api_error(Provider::Fitbit, 410, g),
+            Error::LegacyApiGone
+        ));
+    }
+
+    #[test]
+    fn unknown_bodies_give_a_short_safe_excerpt() {
+        let html = format!(
+            "<html>\n<body>Bad   gateway {}</body></html>",
+            "x".repeat(500)
+        );
+        let (status, kind, message, hint) = api(api_error(Provider::Google, 502, html.as_bytes()));
+        assert_eq!((status, kind.as_str()), (502, ""));
+        assert!(message.starts_with("<html> <body>Bad gateway"), "{message}");
+        assert!(message.chars().count() <= 201);
+        assert!(hint.contains("try again later"));
+        assert_eq!(api(api_error(Provider::Fitbit, 500, b"")).2, "(empty body)");
+    }
+
+    #[test]
+    fn redaction_keeps_words_urls_and_codes() {
+        for keep in [
+            "INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER",
+            "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+            "at 2026-09-25T10:00:00Z",
+        ] {
+            assert_eq!(redact_tokens(keep), keep);
+        }
+        assert_eq!(
+            redact_tokens("token ya29.a0AfB_byC1234567890abcdefXYZ"),
+            "token [redacted]"
+        );
+        assert_eq!(
+            redact_tokens(
+                "refresh c643a63c072f0f05478e9d18b991db80ef6061e4f8e6c822d83fed53e5fafdd7."
+            ),
+            "refresh [redacted]."
+        );
+    }
+}

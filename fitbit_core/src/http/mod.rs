@@ -12,9 +12,12 @@ pub mod envelope;
 pub mod retry;
 pub mod transport;
 
-// pub use envelope::api_error;
-// pub use retry::{HttpClient, RateLimit, RetryPolicy, Sleeper};
-// pub use transport::{Method, ReqwestTransport, Request, Response, Transport, TransportError};
+pub use envelope::{api_error, is_token_expired};
+pub use retry::{HttpClient, RateLimit, RecordingSleeper, RetryPolicy, Sleeper, ThreadSleeper};
+pub use transport::{
+    FnTransport, Method, Request, ReqwestTransport, Response, Transport, TransportError,
+    TransportErrorKind,
+};
 
 use crate::Result;
 

@@ -1,1 +1,20 @@
 //! The legacy Fitbit Web API: endpoints, serde models, parsers.
+//!
+//! The API was shut down on 2026-11-02 (HTTP 410, mapped to [`crate::Error::LegacyApiGone`] by
+//! the HTTP layer); these parsers still read archived responses and the local emulator.
+//!
+//! - [`models`]: typed serde structs of the documented bodies (fitbit-api.md §2, §3, §5).
+//! - [`parse`]: pure functions body → [`crate::record`] types.
+//! - [`fetch`]: the request plan (URLs, range splitting) over [`crate::http::ApiGet`].
+
+pub mod fetch;
+pub(crate) mod json;
+pub mod models;
+pub mod parse;
+
+pub use fetch::{
+    fetch_heart_daily, fetch_heart_intraday, fetch_hrv_daily, fetch_hrv_intraday, fetch_profile_tz,
+};
+pub use parse::{
+    parse_heart_daily, parse_heart_intraday, parse_hrv_daily, parse_hrv_intraday, parse_profile_tz,
+};

@@ -1,0 +1,31 @@
+//! One module per subcommand.
+
+pub mod auth;
+pub mod heart_rate;
+pub mod hrv;
+pub mod import;
+pub mod token;
+
+use std::path::{Path, PathBuf};
+
+use fitbit_core::{Client, Error, Result};
+
+/// Opens the config, or the emulator's demo account with `--demo`.
+pub fn open_client(config: &Path, demo: bool) -> Result<Client> {
+    let client = if demo {
+        Client::demo()?
+    } else {
+        Client::open(config)?
+    };
+    if client.is_demo() {
+        eprintln!("DEMO: synthetic data from the local emulator, not your own.");
+    }
+    Ok(client)
+}
+
+/// Creates the output directory.
+pub fn out_dir(dir: &Option<PathBuf>) -> Result<PathBuf> {
+    let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    Ok(dir)
+}

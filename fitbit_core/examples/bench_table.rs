@@ -1,0 +1,75 @@
+//! Times the table path for one day of 1-second heart rate (86,400 samples): records →
+//! DataFrame → CSV file, plus the day chart. Run in release:
+//!
+//! ```text
+//! cargo run --release -p fitbit_core --example bench_table [OUT_DIR]
+//! ```
+//!
+//! Writes `Fitbit_HR_2026-09-25.csv` and `hr_day.svg` into OUT_DIR (default: a temp dir).
+
+use std::time::Instant;
+
+use fitbit_core::chrono::{Duration, FixedOffset, NaiveDate};
+use fitbit_core::{HrSample, Timestamp, plot, table};
+
+fn main() -> Result<(), fitbit_core::Error> {
+    let out = std::env::args()
+        .nth(1)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("fitbit_bench_table"));
+    let day = NaiveDate::from_ymd_opt(2026, 9, 25).expect("valid date");
+    let midnight = day.and_hms_opt(0, 0, 0).expect("valid time");
+    let offset = FixedOffset::east_opt(9 * 3600);
+    // A plausible day: a slow sine around 70 bpm, a workout, and a 40-minute gap (no watch).
+    let samples: Vec<HrSample> = (0..86_400i64)
+        .filter(|s| !(36_000..38_400).contains(s))
+        .map(|s| {
+            let base = 68.0 + 12.0 * ((s as f64) / 86_400.0 * std::f64::consts::TAU).sin();
+            let workout = if (64_800..68_400).contains(&s) {
+                60.0
+            } else {
+                0.0
+            };
+            let jitter = ((s * 7919) % 9) as f64 - 4.0;
+            HrSample {
+                time: Timestamp::new(midnight + Duration::seconds(s), offset),
+                bpm: (base + workout + jitter).round() as u16,
+                confidence: None,
+            }
+        })
+        .collect();
+
+    let t = Instant::now();
+    let mut df = table::hr_intraday(&samples)?;
+    let built = t.elapsed();
+    let t = Instant::now();
+    let text = table::csv_string(&mut df)?;
+    let formatted = t.elapsed();
+    let t = Instant::now();
+    let path = table::write_csv(&mut df, out.join(table::hr_csv_name(day)))?;
+    let written = t.elapsed();
+    let t = Instant::now();
+    let svg = plot::hr_day(&samples, Some(61.0), "Heart rate 2026-09-25")?;
+    let plotted = t.elapsed();
+    let svg_path = svg.save(out.join("hr_day.svg"))?;
+
+    println!("rows            {}", df.height());
+    println!("hr_intraday     {:>8.2} ms", built.as_secs_f64() * 1e3);
+    println!(
+        "csv_string      {:>8.2} ms  ({} bytes)",
+        formatted.as_secs_f64() * 1e3,
+        text.len()
+    );
+    println!(
+        "write_csv       {:>8.2} ms  {}",
+        written.as_secs_f64() * 1e3,
+        path.display()
+    );
+    println!(
+        "plot::hr_day    {:>8.2} ms  {} ({} bytes)",
+        plotted.as_secs_f64() * 1e3,
+        svg_path.display(),
+        svg.0.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,536 @@
+//! The authorization-code flow with PKCE: build the authorize URL, get the code back (a
+//! loopback listener, or the redirected URL pasted by the user), exchange it, save the tokens.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::pkce::{Pkce, random_state};
+use super::token::{exchange_request, parse_token_response};
+use crate::config::{Config, ConfigStore};
+use crate::http::HttpClient;
+use crate::provider::{Endpoints, Provider};
+use crate::{Error, Result};
+
+const GOOGLE_SCOPES: &[&str] = &[
+    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly",
+    "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly",
+    "https://www.googleapis.com/auth/googlehealth.sleep.readonly",
+    "https://www.googleapis.com/auth/googlehealth.settings.readonly",
+];
+
+/// The scopes this tool asks for.
+///
+/// ```
+/// use fitbit_core::{Provider, auth::scopes};
+/// assert!(scopes(Provider::Fitbit).contains(&"heartrate"));
+/// assert!(scopes(Provider::Google)[0].ends_with("health_metrics_and_measurements.readonly"));
+/// ```
+pub fn scopes(provider: Provider) -> &'static [&'static str] {
+    match provider {
+        Provider::Fitbit => &["heartrate", "profile", "sleep", "settings"],
+        Provider::Google => GOOGLE_SCOPES,
+    }
+}
+
+/// The redirect URI used when neither the command line nor the config names one: Fitbit
+/// `http://localhost:8000` (what the original notebooks told users to register), Google
+/// `http://localhost:8080` (the loopback URI of the fitbit-grafana migration guide; Desktop
+/// clients accept any loopback port, Web clients need it registered).
+///
+/// ```
+/// use fitbit_core::{Provider, auth::default_redirect_uri};
+/// assert_eq!(default_redirect_uri(Provider::Fitbit), "http://localhost:8000");
+/// ```
+pub fn default_redirect_uri(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Fitbit => "http://localhost:8000",
+        Provider::Google => "http://localhost:8080",
+    }
+}
+
+/// One authorization attempt: the URL to open, and what is needed to check and complete it.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    /// The provider.
+    pub provider: Provider,
+    /// The client id the URL was built for.
+    pub client_id: String,
+    /// Open this in a browser.
+    pub url: String,
+    /// The CSRF `state`, checked on the redirect.
+    pub state: String,
+    /// The PKCE pair; the verifier goes to the token endpoint.
+    pub pkce: Pkce,
+    /// The redirect URI, sent again at the exchange.
+    pub redirect_uri: String,
+}
+
+fn enc(s: &str) -> String {
+    // form_urlencoded writes a space as '+', and encodes a literal '+' as %2B.
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl AuthRequest {
+    /// A new attempt with a fresh `state` and PKCE pair.
+    ///
+    /// ```
+    /// use fitbit_core::{Provider, provider::Endpoints, auth::AuthRequest};
+    /// let a = AuthRequest::new(Provider::Fitbit, &Endpoints::default(), "23ABCD", "http://127.0.0.1:8080/");
+    /// assert!(a.url.starts_with("https://www.fitbit.com/oauth2/authorize?response_type=code&client_id=23ABCD"));
+    /// assert!(a.url.contains("scope=heartrate%20profile%20sleep%20settings"));
+    /// assert!(a.url.contains(&format!("state={}", a.state)));
+    /// ```
+    pub fn new(
+        provider: Provider,
+        endpoints: &Endpoints,
+        client_id: &str,
+        redirect_uri: &str,
+    ) -> AuthRequest {
+        let state = random_state();
+        let pkce = Pkce::new();
+        let scope = scopes(provider).join(" ");
+        let mut params: Vec<(&str, &str)> = vec![
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", redirect_uri),
+            ("scope", &scope),
+            ("code_challenge", &pkce.challenge),
+            ("code_challenge_method", pkce.method),
+            ("state", &state),
+        ];
+        if provider == Provider::Google {
+            params.push(("access_type", "offline"));
+            params.push(("prompt", "consent"));
+        }
+        let base = endpoints.authorize_url(provider);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let query = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let url = format!("{base}{sep}{query}");
+        AuthRequest {
+            provider,
+            client_id: client_id.to_string(),
+            url,
+            state,
+            pkce,
+            redirect_uri: redirect_uri.to_string(),
+        }
+    }
+}
+
+/// The authorization code from a redirect: a full URL (`http://127.0.0.1:8080/?code=…&state=…#_=_`)
+/// or just its query string. Checks `state`; `error=access_denied` means the user declined.
+///
+/// ```
+/// use fitbit_core::auth::parse_redirect;
+/// assert_eq!(parse_redirect("http://localhost:8080/?code=abc&state=s1#_=_", "s1")?, "abc");
+/// assert_eq!(parse_redirect("code=abc&state=s1", "s1")?, "abc");
+/// assert!(parse_redirect("?code=abc&state=other", "s1").is_err());
+/// # Ok::<(), fitbit_core::Error>(())
+/// ```
+pub fn parse_redirect(input: &str, expected_state: &str) -> Result<String> {
+    let input = input.trim();
+    let no_fragment = input.split('#').next().unwrap_or("");
+    let query = match no_fragment.split_once('?') {
+        Some((_, q)) => q,
+        None if no_fragment.contains("://") => {
+            return Err(Error::Authorization {
+                message: "the pasted URL has no query (`?code=...&state=...`): copy the whole \
+                          address the browser shows after you approve access"
+                    .into(),
+            });
+        }
+        None => no_fragment,
+    };
+    let mut code = None;
+    let mut state = None;
+    let mut error = None;
+    let mut description = None;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "code" => code = Some(v.into_owned()),
+            "state" => state = Some(v.into_owned()),
+            "error" => error = Some(v.into_owned()),
+            "error_description" => description = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    if let Some(err) = error {
+        let message = if err == "access_denied" {
+            "access was denied on the consent page (error=access_denied): run `fitbit auth` \
+             again and click Allow, granting every permission"
+                .to_string()
+        } else {
+            format!(
+                "the provider answered error={err}{}: check the app's redirect URI and client id, \
+                 then run `fitbit auth` again",
+                description.map(|d| format!(" ({d})")).unwrap_or_default()
+            )
+        };
+        return Err(Error::Authorization { message });
+    }
+    if state.as_deref() != Some(expected_state) {
+        return Err(Error::Authorization {
+            message: "the `state` in the redirect does not match this authorization attempt \
+                      (an old link, or a forged redirect): run `fitbit auth` again and use the \
+                      newest link"
+                .into(),
+        });
+    }
+    match code {
+        Some(c) if !c.is_empty() => Ok(c),
+        _ => Err(Error::Authorization {
+            message: "the redirect has no `code`: copy the whole address the browser shows \
+                      after you approve access"
+                .into(),
+        }),
+    }
+}
+
+const PAGE_OK: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>fitbit_core</title></head><body><h1>Authorized</h1><p>You can close this tab and go back to the terminal or notebook.</p></body></html>";
+
+/// Waits on `listener` (bound by the caller on 127.0.0.1) for the browser's redirect and returns
+/// the code. Answers the browser with a short page, ignores `/favicon.ico` and requests without
+/// a query, and gives up after `timeout` with an error that says to paste the URL instead.
+pub fn listen_for_redirect(
+    listener: TcpListener,
+    expected_state: &str,
+    timeout: Duration,
+) -> Result<String> {
+    let deadline = Instant::now() + timeout;
+    let io = |e| Error::Authorization {
+        message: format!(
+            "the local redirect listener failed ({e}): paste the redirected URL instead"
+        ),
+    };
+    listener.set_nonblocking(true).map_err(io)?;
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if let Some(result) = handle_connection(stream, expected_state) {
+                    return result;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err(Error::Authorization {
+                        message: format!(
+                            "no redirect reached the local listener within {} s: copy the address \
+                             your browser shows after approving (it contains `code=`) and paste \
+                             it instead",
+                            timeout.as_secs()
+                        ),
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+}
+
+/// Handles one browser connection; `None` means "not the redirect, keep waiting".
+fn handle_connection(mut stream: TcpStream, expected_state: &str) -> Option<Result<String>> {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut line = String::new();
+    {
+        let mut reader = BufReader::new(Read::take(&stream, 64 * 1024));
+        if reader.read_line(&mut line).is_err() {
+            return None;
+        }
+        // Drain the headers so the browser sees a clean answer.
+        let mut h = String::new();
+        while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+            h.clear();
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path == "/favicon.ico" || query.is_empty() {
+        respond(
+            &mut stream,
+            "404 Not Found",
+            "<p>Waiting for the authorization redirect.</p>",
+        );
+        return None;
+    }
+    let result = parse_redirect(query, expected_state);
+    match &result {
+        Ok(_) => respond(&mut stream, "200 OK", PAGE_OK),
+        Err(e) => respond(
+            &mut stream,
+            "400 Bad Request",
+            &format!("<p>{}</p>", html_escape(&e.to_string())),
+        ),
+    }
+    Some(result)
+}
+
+fn respond(stream: &mut TcpStream, status: &str, html: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+        html.len()
+    );
+    let _ = stream.flush();
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Exchanges `code` and saves the tokens, expiry, provider, redirect URI, scope and user id
+/// into the config file (under the lock, atomically). The file must already exist with
+/// `client_id` and `client_secret`; a file that cannot be parsed is never overwritten.
+pub fn complete(
+    store: &ConfigStore,
+    http: &HttpClient,
+    endpoints: &Endpoints,
+    auth: &AuthRequest,
+    code: &str,
+) -> Result<Config> {
+    let _lock = store.lock()?;
+    let mut cfg = store.load()?;
+    if cfg.client_id.trim() != auth.client_id.trim() {
+        return Err(Error::InvalidInput {
+            what: "authorization".into(),
+            hint: format!(
+                "the link was made for client id {} but {} now holds {}: run `fitbit auth` again",
+                auth.client_id,
+                store.path().display(),
+                cfg.client_id
+            ),
+        });
+    }
+    let req = exchange_request(
+        auth.provider,
+        endpoints,
+        &cfg.client_id,
+        &cfg.client_secret,
+        code,
+        &auth.pkce.verifier,
+        &auth.redirect_uri,
+    );
+    let resp = http.send(auth.provider, &req)?;
+    let tok = parse_token_response(auth.provider, resp.status, &resp.body)?;
+    tok.apply_to(&mut cfg, Utc::now());
+    cfg.provider = Some(auth.provider);
+    cfg.redirect_uri = Some(auth.redirect_uri.clone());
+    store.save(&cfg)?;
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{FnTransport, Request, Response};
+    use crate::secret::Secret;
+    use std::collections::HashMap;
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+
+    fn query(url: &str) -> HashMap<String, String> {
+        url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn fitbit_authorize_url() {
+        let a = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        let q = query(&a.url);
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "23ABCD");
+        assert_eq!(q["redirect_uri"], "http://127.0.0.1:8080/");
+        assert_eq!(q["scope"], "heartrate profile sleep settings");
+        assert_eq!(q["code_challenge"], a.pkce.challenge);
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(q["state"], a.state);
+        assert!(!q.contains_key("access_type"));
+        assert!(!a.url.contains(&a.pkce.verifier));
+    }
+
+    #[test]
+    fn google_authorize_url_asks_for_offline_access() {
+        let a = AuthRequest::new(
+            Provider::Google,
+            &Endpoints::default(),
+            "1-a.apps.googleusercontent.com",
+            "http://127.0.0.1:8085/",
+        );
+        assert!(
+            a.url
+                .starts_with("https://accounts.google.com/o/oauth2/v2/auth?")
+        );
+        assert!(a.url.contains("%20https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgooglehealth.activity_and_fitness.readonly"));
+        let q = query(&a.url);
+        assert_eq!(q["access_type"], "offline");
+        assert_eq!(q["prompt"], "consent");
+        let scopes: Vec<&str> = q["scope"].split(' ').collect();
+        assert_eq!(scopes, super::scopes(Provider::Google));
+        assert_ne!(
+            a.state,
+            AuthRequest::new(Provider::Google, &Endpoints::default(), "x", "y").state
+        );
+    }
+
+    #[test]
+    fn parse_redirect_accepts_urls_and_queries() {
+        assert_eq!(
+            parse_redirect("  http://localhost:8080/?code=00a30f&state=S#_=_ \n", "S").unwrap(),
+            "00a30f"
+        );
+        assert_eq!(
+            parse_redirect("?state=S&code=4%2F0Ab", "S").unwrap(),
+            "4/0Ab"
+        );
+        assert_eq!(
+            parse_redirect("code=c&state=S&scope=a+b", "S").unwrap(),
+            "c"
+        );
+        let msg = |r: Result<String>| match r {
+            Err(Error::Authorization { message }) => message,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            msg(parse_redirect(
+                "http://127.0.0.1/?error=access_denied&state=S",
+                "S"
+            ))
+            .contains("access_denied")
+        );
+        assert!(msg(parse_redirect("http://127.0.0.1/?code=c&state=T", "S")).contains("state"));
+        assert!(msg(parse_redirect("http://127.0.0.1/?code=c", "S")).contains("state"));
+        assert!(msg(parse_redirect("http://127.0.0.1/?state=S", "S")).contains("no `code`"));
+        assert!(msg(parse_redirect("http://127.0.0.1/", "S")).contains("no query"));
+        assert!(
+            msg(parse_redirect(
+                "?error=invalid_scope&error_description=bad&state=S",
+                "S"
+            ))
+            .contains("invalid_scope (bad)")
+        );
+    }
+
+    fn browser(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: test\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn listens_for_the_redirect_on_loopback() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = std::thread::spawn(move || {
+            listen_for_redirect(listener, "S1", Duration::from_secs(10))
+        });
+        assert!(browser(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
+        let page = browser(port, "/?code=the-code&state=S1");
+        assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+        assert!(page.contains("You can close this tab"));
+        assert_eq!(waiter.join().unwrap().unwrap(), "the-code");
+    }
+
+    #[test]
+    fn listener_times_out_with_advice_to_paste() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        match listen_for_redirect(listener, "S", Duration::from_millis(200)) {
+            Err(Error::Authorization { message }) => assert!(message.contains("paste")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn complete_exchanges_the_code_and_saves_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("fb_conf.json"));
+        std::fs::write(store.path(), r#"{"client_id":"23ABCD","client_secret":"sec","access_token":"","refresh_token":"","color":"blue"}"#).unwrap();
+        let auth = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        let seen: Arc<Mutex<Option<Request>>> = Arc::default();
+        let seen2 = seen.clone();
+        let http = HttpClient::new(FnTransport::new(move |req: &Request| {
+            *seen2.lock().unwrap() = Some(req.clone());
+            Ok(Response::new(
+                200,
+                r#"{"access_token":"at","expires_in":28800,"refresh_token":"rt","scope":"heartrate sleep","token_type":"Bearer","user_id":"26FWFL"}"#,
+            ))
+        }));
+        let cfg = complete(&store, &http, &Endpoints::default(), &auth, "the-code").unwrap();
+        let req = seen.lock().unwrap().clone().unwrap();
+        assert_eq!(req.url, "https://api.fitbit.com/oauth2/token");
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(req.body.as_deref().unwrap())
+                .into_owned()
+                .collect();
+        assert_eq!(form["code"], "the-code");
+        assert_eq!(
+            Pkce::from_verifier(form["code_verifier"].clone()).challenge,
+            auth.pkce.challenge
+        );
+        assert_eq!(form["redirect_uri"], "http://127.0.0.1:8080/");
+        let disk = store.load().unwrap();
+        assert_eq!(disk, cfg);
+        assert_eq!(disk.access_token, Secret::new("at"));
+        assert_eq!(disk.refresh_token, Secret::new("rt"));
+        assert_eq!(disk.provider, Some(Provider::Fitbit));
+        assert_eq!(disk.scope.as_deref(), Some("heartrate sleep"));
+        assert_eq!(disk.user_id.as_deref(), Some("26FWFL"));
+        assert_eq!(disk.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/"));
+        assert!(disk.expires_at.is_some());
+        assert_eq!(disk.extra["color"], "blue");
+    }
+
+    #[test]
+    fn complete_never_touches_a_bad_file_or_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("fb_conf.json"));
+        let bad = "{\"client_id\": \"23ABCD\",";
+        std::fs::write(store.path(), bad).unwrap();
+        let http = HttpClient::new(FnTransport::new(
+            |_req: &Request| -> std::result::Result<Response, crate::http::TransportError> {
+                panic!("no request may be sent")
+            },
+        ));
+        let auth = AuthRequest::new(
+            Provider::Fitbit,
+            &Endpoints::default(),
+            "23ABCD",
+            "http://127.0.0.1:8080/",
+        );
+        assert!(matches!(
+            complete(&store, &http, &Endpoints::default(), &auth, "c"),
+            Err(Error::ConfigSyntax { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), bad);
+    }
+}

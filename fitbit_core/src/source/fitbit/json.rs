@@ -1,0 +1,61 @@
+//! JSON decoding shared by the API sources: strip a UTF-8 BOM, report the failing JSON path.
+
+use serde::de::DeserializeOwned;
+
+use crate::{Error, Result};
+
+/// Decode `body` as `T`. A leading UTF-8 BOM is ignored. On failure the error names the
+/// response (`what`) and the JSON path that did not match (`activities-heart[0].value`).
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Parse {
+        what: what.to_string(),
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })?;
+    de.end().map_err(|e| Error::Parse {
+        what: what.to_string(),
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+/// A [`Error::Parse`] for a value that deserialized but does not make sense (a bad date).
+pub(crate) fn invalid(what: &str, path: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Parse {
+        what: what.to_string(),
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Outer {
+        #[allow(dead_code)]
+        a: Vec<Inner>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    struct Inner {
+        #[allow(dead_code)]
+        b: u8,
+    }
+
+    #[test]
+    fn bom_is_skipped_and_path_reported() {
+        assert!(decode::<Outer>(b"\xEF\xBB\xBF{\"a\":[{\"b\":1}]}", "t").is_ok());
+        match decode::<Outer>(b"{\"a\":[{\"b\":1},{\"b\":\"x\"}]}", "thing") {
+            Err(Error::Parse { what, path, .. }) => {
+                assert_eq!(what, "thing");
+                assert_eq!(path, "a[1].b");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(decode::<Outer>(b"{\"a\":[]} trailing", "t").is_err());
+    }
+}

@@ -1,0 +1,160 @@
+//! Typed serde structs for the legacy Fitbit Web API bodies this crate reads.
+//!
+//! Unknown fields are ignored; fields that real responses sometimes omit are `Option` or
+//! default to empty (zone `minutes`, `restingHeartRate`, `customHeartRateZones`).
+
+use serde::Deserialize;
+
+/// `GET /1/user/-/activities/heart/date/…json`: daily summaries and, for intraday requests,
+/// the samples. `activities-heart-intraday` is absent without intraday access (fitbit-api.md §2.4).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartResponse {
+    #[serde(rename = "activities-heart", default)]
+    pub activities_heart: Vec<HeartDay>,
+    #[serde(rename = "activities-heart-intraday")]
+    pub intraday: Option<HeartIntraday>,
+}
+
+/// One day of `activities-heart`, in either documented shape.
+///
+/// - Summary shape: `{"dateTime", "value": {"heartRateZones", "restingHeartRate"?}}`.
+/// - Time-window shape (`/time/HH:mm/HH:mm`): zones at the top level and `"value": "55.44"`,
+///   the day's average as a string.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartDay {
+    /// `yyyy-MM-dd` (or `today` in some answers).
+    #[serde(rename = "dateTime")]
+    pub date_time: String,
+    pub value: Option<HeartDayValue>,
+    /// Zones of the time-window shape.
+    #[serde(rename = "heartRateZones", default)]
+    pub heart_rate_zones: Vec<HeartRateZone>,
+    #[serde(rename = "customHeartRateZones", default)]
+    pub custom_heart_rate_zones: Vec<HeartRateZone>,
+}
+
+/// The `value` of an `activities-heart` element.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HeartDayValue {
+    /// The summary object.
+    Summary(HeartSummary),
+    /// The time-window shape's average, e.g. `"55.44"`.
+    AverageText(String),
+    /// An average sent as a number.
+    AverageNumber(f64),
+}
+
+/// The summary object of the usual shape.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartSummary {
+    #[serde(rename = "heartRateZones", default)]
+    pub heart_rate_zones: Vec<HeartRateZone>,
+    #[serde(rename = "customHeartRateZones", default)]
+    pub custom_heart_rate_zones: Vec<HeartRateZone>,
+    /// Absent on days without enough data.
+    #[serde(rename = "restingHeartRate")]
+    pub resting_heart_rate: Option<f64>,
+}
+
+/// A heart-rate zone; every number may be missing (`minutes` was seen missing in 2025).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartRateZone {
+    pub name: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub minutes: Option<f64>,
+    #[serde(rename = "caloriesOut")]
+    pub calories_out: Option<f64>,
+}
+
+/// `activities-heart-intraday`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartIntraday {
+    #[serde(default)]
+    pub dataset: Vec<HeartPoint>,
+    #[serde(rename = "datasetInterval")]
+    pub dataset_interval: Option<u32>,
+    /// `"second"` or `"minute"`.
+    #[serde(rename = "datasetType")]
+    pub dataset_type: Option<String>,
+}
+
+/// One intraday sample: local wall-clock `HH:mm:ss` (no offset) and bpm.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeartPoint {
+    pub time: String,
+    pub value: f64,
+}
+
+/// `GET /1/user/-/hrv/date/{start}/{end}.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvSummaryResponse {
+    #[serde(default)]
+    pub hrv: Vec<HrvSummaryDay>,
+}
+
+/// One night's HRV summary, dated by the day the main sleep ended.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvSummaryDay {
+    #[serde(rename = "dateTime")]
+    pub date_time: String,
+    pub value: HrvSummaryValue,
+}
+
+/// `dailyRmssd` and `deepRmssd`, ms.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvSummaryValue {
+    #[serde(rename = "dailyRmssd")]
+    pub daily_rmssd: Option<f64>,
+    #[serde(rename = "deepRmssd")]
+    pub deep_rmssd: Option<f64>,
+}
+
+/// `GET /1/user/-/hrv/date/{start}/{end}/all.json`: one element per date.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvIntradayResponse {
+    #[serde(default)]
+    pub hrv: Vec<HrvIntradayDay>,
+}
+
+/// The 5-minute HRV points of one night.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvIntradayDay {
+    #[serde(rename = "dateTime")]
+    pub date_time: String,
+    #[serde(default)]
+    pub minutes: Vec<HrvMinute>,
+}
+
+/// One HRV point; `minute` is local time without offset, e.g. `2021-10-25T09:10:00.000`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvMinute {
+    pub minute: String,
+    pub value: HrvMinuteValue,
+}
+
+/// The measurements of one HRV point.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HrvMinuteValue {
+    pub rmssd: Option<f64>,
+    pub coverage: Option<f64>,
+    pub hf: Option<f64>,
+    pub lf: Option<f64>,
+}
+
+/// `GET /1/user/-/profile.json` (only what this crate needs).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProfileResponse {
+    pub user: Profile,
+}
+
+/// The user's time zone settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Profile {
+    /// IANA name, e.g. `Europe/London`.
+    pub timezone: Option<String>,
+    /// The current offset; informational only (the documented sample does not match its zone).
+    #[serde(rename = "offsetFromUTCMillis")]
+    pub offset_from_utc_millis: Option<f64>,
+}

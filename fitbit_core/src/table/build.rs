@@ -1,0 +1,139 @@
+//! Record slices → DataFrames with the fixed column names, order and dtypes.
+
+use chrono::{FixedOffset, NaiveDateTime};
+use polars::prelude::{Column, DataFrame};
+
+use crate::Result;
+use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp};
+
+/// Intraday heart rate: `timestamp` (Datetime ms, local), `heartrate` (Int64), `timestamp_utc`
+/// (Datetime ms, UTC instant or null), `utc_offset` (String `+09:00` or null), `confidence`
+/// (Int64, null unless the source has it).
+///
+/// Rows are sorted by UTC instant when every sample has an offset (stable, so equal instants keep
+/// input order); otherwise input order is kept (sources already sort). DST fall-back rows with
+/// the same local time stay two rows.
+pub fn hr_intraday(samples: &[HrSample]) -> Result<DataFrame> {
+    let order = utc_order(samples.iter().map(|s| s.time));
+    let rows = || order.iter().map(|&i| &samples[i]);
+    let times = TimeColumns::new(rows().map(|s| s.time));
+    let bpm: Vec<i64> = rows().map(|s| i64::from(s.bpm)).collect();
+    let confidence: Vec<Option<i64>> = rows().map(|s| s.confidence.map(i64::from)).collect();
+    let columns = vec![
+        Column::new("timestamp".into(), times.local),
+        Column::new("heartrate".into(), bpm),
+        Column::new("timestamp_utc".into(), times.utc),
+        Column::new("utc_offset".into(), times.offset),
+        Column::new("confidence".into(), confidence),
+    ];
+    Ok(DataFrame::new(order.len(), columns)?)
+}
+
+/// Daily resting heart rate: `date` (Date), `resting_heart_rate` (Float64, null when the source
+/// computed none). Rows sorted by date (stable).
+pub fn hr_daily(days: &[DailyHr]) -> Result<DataFrame> {
+    let mut rows: Vec<&DailyHr> = days.iter().collect();
+    rows.sort_by_key(|d| d.date);
+    let columns = vec![
+        Column::new(
+            "date".into(),
+            rows.iter().map(|d| d.date).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "resting_heart_rate".into(),
+            rows.iter().map(|d| d.resting_bpm).collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// Nightly HRV: `date` (Date), `daily_rmssd`, `deep_rmssd`, `entropy`, `non_rem_heart_rate`
+/// (Float64, null where the source has no value). Rows sorted by date (stable).
+pub fn hrv_daily(days: &[DailyHrv]) -> Result<DataFrame> {
+    let mut rows: Vec<&DailyHrv> = days.iter().collect();
+    rows.sort_by_key(|d| d.date);
+    let float = |name: &str, get: fn(&DailyHrv) -> Option<f64>| {
+        Column::new(name.into(), rows.iter().map(|d| get(d)).collect::<Vec<_>>())
+    };
+    let columns = vec![
+        Column::new(
+            "date".into(),
+            rows.iter().map(|d| d.date).collect::<Vec<_>>(),
+        ),
+        float("daily_rmssd", |d| d.daily_rmssd),
+        float("deep_rmssd", |d| d.deep_rmssd),
+        float("entropy", |d| d.entropy),
+        float("non_rem_heart_rate", |d| d.non_rem_hr),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// Intraday HRV: `timestamp` (local), `rmssd`, `coverage`, `hf`, `lf`, `timestamp_utc`,
+/// `utc_offset`, `sdnn`. Same ordering rule as [`hr_intraday`].
+pub fn hrv_intraday(samples: &[HrvSample]) -> Result<DataFrame> {
+    let order = utc_order(samples.iter().map(|s| s.time));
+    let rows: Vec<&HrvSample> = order.iter().map(|&i| &samples[i]).collect();
+    let times = TimeColumns::new(rows.iter().map(|s| s.time));
+    let float = |name: &str, get: fn(&HrvSample) -> Option<f64>| {
+        Column::new(name.into(), rows.iter().map(|s| get(s)).collect::<Vec<_>>())
+    };
+    let columns = vec![
+        Column::new("timestamp".into(), times.local),
+        float("rmssd", |s| s.rmssd),
+        float("coverage", |s| s.coverage),
+        float("hf", |s| s.hf),
+        float("lf", |s| s.lf),
+        Column::new("timestamp_utc".into(), times.utc),
+        Column::new("utc_offset".into(), times.offset),
+        float("sdnn", |s| s.sdnn),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// Row order: by UTC instant when every timestamp has one (stable), else input order.
+fn utc_order(times: impl ExactSizeIterator<Item = Timestamp>) -> Vec<usize> {
+    let n = times.len();
+    let instants: Option<Vec<NaiveDateTime>> =
+        times.map(|t| t.utc().map(|u| u.naive_utc())).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    if let Some(instants) = instants
+        && !instants.is_sorted()
+    {
+        order.sort_by_key(|&i| instants[i]);
+    }
+    order
+}
+
+/// The three time columns shared by the intraday tables.
+struct TimeColumns {
+    local: Vec<NaiveDateTime>,
+    utc: Vec<Option<NaiveDateTime>>,
+    offset: Vec<Option<String>>,
+}
+
+impl TimeColumns {
+    fn new(times: impl Iterator<Item = Timestamp>) -> Self {
+        let (lower, _) = times.size_hint();
+        let mut columns = TimeColumns {
+            local: Vec::with_capacity(lower),
+            utc: Vec::with_capacity(lower),
+            offset: Vec::with_capacity(lower),
+        };
+        // Offsets rarely change within a table: format each distinct run once.
+        let mut last: Option<(FixedOffset, String)> = None;
+        for t in times {
+            columns.local.push(t.local);
+            columns.utc.push(t.utc().map(|u| u.naive_utc()));
+            let text = t.offset.map(|off| match &last {
+                Some((prev, text)) if *prev == off => text.clone(),
+                _ => {
+                    let text = off.to_string();
+                    last = Some((off, text.clone()));
+                    text
+                }
+            });
+            columns.offset.push(text);
+        }
+        columns
+    }
+}

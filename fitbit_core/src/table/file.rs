@@ -1,0 +1,44 @@
+//! Atomic file replacement: write a temporary file next to the target, then rename it over.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Writes a file through `write` into a temporary sibling, syncs it and renames it to `path`,
+/// so readers never see a half-written file. Creates missing parent directories. Returns the
+/// absolute path of the written file.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<PathBuf> {
+    let file_name = path.file_name().ok_or_else(|| Error::InvalidInput {
+        what: format!("output path {}", path.display()),
+        hint: "give a file name, e.g. Fitbit_HR_2026-09-25.csv".into(),
+    })?;
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    let dir = absolute
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(file_name);
+    tmp_name.push(format!(".{}.{nonce}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = File::create(&tmp)
+        .and_then(|mut file| {
+            write(&mut file)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, &absolute));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&absolute, e));
+    }
+    Ok(absolute)
+}

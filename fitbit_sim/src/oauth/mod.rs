@@ -1,0 +1,157 @@
+//! OAuth 2.0 of both providers: authorize (auto-consent, no UI), token, revoke.
+
+pub mod fitbit;
+pub mod google;
+
+use std::collections::HashMap;
+
+use crate::config::{AppType, RegisteredClient};
+use crate::http1::Response;
+
+/// Form or query parameters; the first value of a repeated name wins.
+pub fn params(raw: &[u8]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(raw) {
+        out.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+    }
+    out
+}
+
+/// A parameter that is present and not blank.
+pub fn get<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    p.get(name)
+        .map(|s| s.as_str())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// Is `uri` an allowed redirect for `client`? Desktop clients accept any loopback URI; others
+/// need an exact registered URI, where a `*` port in the registration accepts any port followed
+/// by any path or none.
+pub fn redirect_allowed(client: &RegisteredClient, uri: &str) -> bool {
+    if client.app_type == AppType::Desktop {
+        return is_loopback(uri);
+    }
+    client
+        .redirect_uris
+        .iter()
+        .any(|pat| matches_pattern(pat, uri))
+}
+
+fn matches_pattern(pattern: &str, uri: &str) -> bool {
+    let Some((head, tail)) = pattern.split_once('*') else {
+        return pattern == uri;
+    };
+    let Some(rest) = uri.strip_prefix(head) else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 5 {
+        return false;
+    }
+    let after = &rest[digits..];
+    if tail.is_empty() {
+        after.is_empty() || after.starts_with('/') || after.starts_with('?')
+    } else {
+        after == tail
+    }
+}
+
+fn is_loopback(uri: &str) -> bool {
+    let Ok(u) = url::Url::parse(uri) else {
+        return false;
+    };
+    u.scheme() == "http"
+        && u.fragment().is_none()
+        && matches!(
+            u.host(),
+            Some(url::Host::Domain("localhost"))
+                | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+                | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+        )
+}
+
+/// PKCE challenge checks shared by both providers: 43–128 characters of the RFC 7636 alphabet.
+pub fn challenge_ok(challenge: &str) -> bool {
+    (43..=128).contains(&challenge.len())
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// `base` plus query pairs (appended to an existing query), plus an optional fragment.
+pub fn redirect_to(base: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -> Response {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
+        .collect();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let mut location = format!("{base}{sep}{}", query.join("&"));
+    if let Some(f) = fragment {
+        location.push('#');
+        location.push_str(f);
+    }
+    Response::new(
+        302,
+        "text/html; charset=UTF-8",
+        format!("<a href=\"{location}\">Continue</a>\n"),
+    )
+    .with_header("Location", location)
+}
+
+/// Percent-encoding as Google's redirects use it: spaces as `%20`, `:` and `/` kept.
+fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A successful token answer (never cached).
+pub fn token_json(body: serde_json::Value) -> Response {
+    Response::json(200, body.to_string())
+        .with_header(
+            "Cache-Control",
+            "no-cache, no-store, max-age=0, must-revalidate",
+        )
+        .with_header("Pragma", "no-cache")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Provider, SimConfig};
+
+    #[test]
+    fn redirect_patterns() {
+        let clients = SimConfig::demo_clients();
+        let fitbit = &clients[0];
+        assert_eq!(fitbit.provider, Provider::Fitbit);
+        assert!(redirect_allowed(fitbit, "http://localhost:8000"));
+        assert!(!redirect_allowed(fitbit, "http://localhost:8000/"));
+        assert!(!redirect_allowed(fitbit, "http://localhost:8001"));
+        assert!(redirect_allowed(fitbit, "http://127.0.0.1:53682"));
+        assert!(redirect_allowed(fitbit, "http://127.0.0.1:53682/callback"));
+        assert!(!redirect_allowed(fitbit, "http://127.0.0.1:/x"));
+        assert!(!redirect_allowed(fitbit, "http://127.0.0.1.evil.com:80"));
+        let google = &clients[1];
+        assert!(redirect_allowed(google, "http://127.0.0.1:9999/"));
+        assert!(redirect_allowed(google, "http://[::1]:9999"));
+        assert!(redirect_allowed(google, "http://localhost:1234/cb"));
+        assert!(!redirect_allowed(google, "https://example.com/cb"));
+        assert!(!redirect_allowed(google, "urn:ietf:wg:oauth:2.0:oob"));
+    }
+
+    #[test]
+    fn challenge_rules() {
+        assert!(challenge_ok(&"a".repeat(43)));
+        assert!(!challenge_ok(&"a".repeat(42)));
+        assert!(challenge_ok(&"a".repeat(128)));
+        assert!(!challenge_ok(&"a".repeat(129)));
+        assert!(!challenge_ok(&format!("{}+", "a".repeat(43))));
+    }
+}
