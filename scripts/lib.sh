@@ -9,8 +9,6 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO
 export JUPYTER_PATH="$REPO/.evcxr/jupyter"
 export PATH="$HOME/.cargo/bin:$PATH"
-SIM_ADDR="${FITBIT_SIM_ADDR:-127.0.0.1:8790}"
-export FITBIT_SIM_URL="${FITBIT_SIM_URL:-http://$SIM_ADDR}"
 BIN_DIR="${FITBIT_BIN_DIR:-${CARGO_TARGET_DIR:-$REPO/target}/release}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

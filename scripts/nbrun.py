@@ -14,7 +14,6 @@ the warm build dir.
 
 from __future__ import annotations
 
-import copy
 import os
 import time
 from dataclasses import dataclass, field
@@ -104,7 +103,7 @@ def execute(notebook: Path, out_dir: Path, env: dict[str, str] | None = None,
     out_dir = out_dir.resolve()
     link_crate(out_dir)
     nb = nbformat.read(notebook, as_version=4)
-    saved_env = copy.copy(os.environ)
+    saved_env = dict(os.environ)
     os.environ.update(env or {})
     client = NotebookClient(
         nb,
