@@ -16,5 +16,7 @@ cleanup() { [ "$started" = 1 ] && "$py" "$REPO/scripts/sim.py" stop; }
 trap cleanup EXIT
 open="notebooks/get_heart_rate.ipynb"
 [ -f "$REPO/output/get_heart_rate.ipynb" ] && open="output/get_heart_rate.ipynb"
+extra=()
+[ "$(id -u)" = 0 ] && extra+=(--allow-root)   # containers often run as root
 cd "$REPO"
-"$py" -m jupyter lab --ServerApp.root_dir="$REPO" --ip="${LAB_IP:-127.0.0.1}" "$@" "$open"
+"$py" -m jupyter lab "${extra[@]}" --ServerApp.root_dir="$REPO" --ip="${LAB_IP:-127.0.0.1}" "$@" "$open"
