@@ -96,7 +96,7 @@ def link_crate(out_dir: Path) -> None:
 
 
 def execute(notebook: Path, out_dir: Path, env: dict[str, str] | None = None,
-            allow_errors: bool = False) -> RunResult:
+            allow_errors: bool = False, on_cell_executed=None) -> RunResult:
     """Execute `notebook` with cwd = `out_dir`, save the executed copy there, return timings."""
     notebook = notebook.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,6 +114,9 @@ def execute(notebook: Path, out_dir: Path, env: dict[str, str] | None = None,
         record_timing=True,
         resources={"metadata": {"path": str(out_dir)}},
     )
+    if on_cell_executed is not None:
+        # nbclient passes cell and cell_index; give the hook the notebook being run as well.
+        client.on_cell_executed = lambda **kw: on_cell_executed(nb=nb, **kw)
     result = RunResult(notebook=notebook, executed=out_dir / notebook.name, ok=True)
     start = time.monotonic()
     start_wall = datetime.now().astimezone()

@@ -103,6 +103,82 @@ def compare_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
     return problems
 
 
+DEMO_GOOGLE_CLIENT = {  # the emulator's built-in Google OAuth client (fitbit_sim config)
+    "client_id": "demo.apps.googleusercontent.com", "client_secret": "demo-google-secret",
+    "access_token": "", "refresh_token": "",
+}
+
+
+def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list[str]:
+    """update_token's section 4 for real: begin, 'open' the URL, paste the redirect, then refresh
+    and test-request with the new tokens. Runs the notebook's own cells (connect, authorize,
+    paste, refresh, test request), with the address the emulator redirects to pasted in."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+
+    def find(marker: str):
+        return next(c for c in code if marker in c.source)
+
+    try:
+        cells = [find("Client::open_or_demo"), find("NotebookAuth::begin"), find("pasted_url"),
+                 find("ensure_token"), find("client.check()")]
+    except StopIteration:
+        return ["update_token: could not find the connect/authorize/paste/refresh/check cells"]
+    nb.cells = [nbformat.from_dict(dict(c)) for c in cells]
+    folder = work / "authorize"
+    folder.mkdir(parents=True)
+    config = folder / "fb_conf.json"
+    config.write_text(json.dumps(DEMO_GOOGLE_CLIENT))
+    variant = folder / "update_token_authorize.ipynb"
+    nbformat.write(nb, variant)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    def paste_redirect(nb, cell, cell_index, **_):
+        if "NotebookAuth::begin" not in cell.source:
+            return
+        text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+        url = next((w for w in text.split() if w.startswith("http")), None)
+        if url is None:
+            raise RuntimeError(f"the authorize cell printed no address: {text!r}")
+        try:
+            urllib.request.build_opener(NoRedirect).open(url, timeout=30)
+            raise RuntimeError("the emulator's authorize page did not redirect")
+        except urllib.error.HTTPError as e:
+            location = e.headers.get("Location")
+        paste = nb.cells[cell_index + 1]
+        paste.source = paste.source.replace('unwrap_or_else(|_| "".to_string())',
+                                            f"unwrap_or_else(|_| {json.dumps(location)}.to_string())")
+
+    r = nbrun.execute(variant, folder / "run", env=env | {"FITBIT_AUTHORIZE": "1", "FITBIT_CONFIG": str(config)},
+                      on_cell_executed=paste_redirect)
+    problems = []
+    if not r.ok:
+        return [f"authorize round trip failed: {nbrun.error_summary(r.error)}"]
+    if os.environ.get("NB_TEST_VERBOSE"):
+        print("\n".join(text_outputs(r.nb)))
+    saved = json.loads(config.read_text())
+    if not saved.get("refresh_token") or not saved.get("access_token"):
+        problems.append("after authorizing, fb_conf.json has no tokens")
+    texts = "\n".join(text_outputs(r.nb))
+    if "The request succeeded." not in texts:
+        problems.append("authorize round trip: no 'The request succeeded.'")
+    for key in ("access_token", "refresh_token", "client_secret"):
+        if saved.get(key) and saved[key] in texts:
+            problems.append(f"the notebook output shows the {key}")
+    if not problems:
+        print("    authorized from the notebook (URL, pasted redirect), refreshed, test request ok")
+    return problems
+
+
 def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[str]:
     problems = []
     if not r.ok:
@@ -157,6 +233,8 @@ def main() -> int:
                 r = nbrun.execute(nb_path, out, env=env)
                 print(nbrun.describe(r))
                 problems += check(nb_path, r, out, cli_out)
+                if nb_path.stem == "update_token" and r.ok:
+                    problems += authorize_round_trip(nb_path, work, env)
                 if problems:
                     failed += 1
                     print(f"FAIL {nb_path.name}")
