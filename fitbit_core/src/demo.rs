@@ -62,10 +62,10 @@ pub fn provider() -> Provider {
 
 /// Where the demo keeps its config: `$FITBIT_DEMO_CONFIG`, else a file in the temp directory.
 pub fn config_path(provider: Provider) -> PathBuf {
-    if let Ok(p) = std::env::var("FITBIT_DEMO_CONFIG") {
-        if !p.trim().is_empty() {
-            return PathBuf::from(p);
-        }
+    if let Ok(p) = std::env::var("FITBIT_DEMO_CONFIG")
+        && !p.trim().is_empty()
+    {
+        return PathBuf::from(p);
     }
     let name = match provider {
         Provider::Fitbit => "fb_conf.demo-fitbit.json",

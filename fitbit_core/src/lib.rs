@@ -43,6 +43,7 @@ pub mod time;
 
 pub use client::Client;
 pub use config::{Config, ConfigStore};
+pub use display::Show;
 pub use error::{Error, Result};
 pub use provider::Provider;
 pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};

@@ -3,3 +3,4 @@
 pub mod export;
 pub mod fitbit;
 pub mod google;
+pub(crate) mod json;

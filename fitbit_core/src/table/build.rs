@@ -23,7 +23,7 @@ pub fn hr_intraday(samples: &[HrSample]) -> Result<DataFrame> {
         Column::new("timestamp".into(), times.local),
         Column::new("heartrate".into(), bpm),
         Column::new("timestamp_utc".into(), times.utc),
-        Column::new("utc_offset".into(), times.offset),
+        times.offset,
         Column::new("confidence".into(), confidence),
     ];
     Ok(DataFrame::new(order.len(), columns)?)
@@ -84,7 +84,7 @@ pub fn hrv_intraday(samples: &[HrvSample]) -> Result<DataFrame> {
         float("hf", |s| s.hf),
         float("lf", |s| s.lf),
         Column::new("timestamp_utc".into(), times.utc),
-        Column::new("utc_offset".into(), times.offset),
+        times.offset,
         float("sdnn", |s| s.sdnn),
     ];
     Ok(DataFrame::new(rows.len(), columns)?)
@@ -108,32 +108,38 @@ fn utc_order(times: impl ExactSizeIterator<Item = Timestamp>) -> Vec<usize> {
 struct TimeColumns {
     local: Vec<NaiveDateTime>,
     utc: Vec<Option<NaiveDateTime>>,
-    offset: Vec<Option<String>>,
+    offset: Column,
 }
 
 impl TimeColumns {
     fn new(times: impl Iterator<Item = Timestamp>) -> Self {
         let (lower, _) = times.size_hint();
-        let mut columns = TimeColumns {
-            local: Vec::with_capacity(lower),
-            utc: Vec::with_capacity(lower),
-            offset: Vec::with_capacity(lower),
-        };
-        // Offsets rarely change within a table: format each distinct run once.
-        let mut last: Option<(FixedOffset, String)> = None;
+        let mut local = Vec::with_capacity(lower);
+        let mut utc = Vec::with_capacity(lower);
+        // Offsets repeat: keep each distinct one's text once and index it per row.
+        let mut distinct: Vec<(FixedOffset, String)> = Vec::new();
+        let mut offset_index: Vec<Option<usize>> = Vec::with_capacity(lower);
         for t in times {
-            columns.local.push(t.local);
-            columns.utc.push(t.utc().map(|u| u.naive_utc()));
-            let text = t.offset.map(|off| match &last {
-                Some((prev, text)) if *prev == off => text.clone(),
-                _ => {
-                    let text = off.to_string();
-                    last = Some((off, text.clone()));
-                    text
+            local.push(t.local);
+            utc.push(t.utc().map(|u| u.naive_utc()));
+            offset_index.push(t.offset.map(|off| {
+                match distinct.iter().position(|(known, _)| *known == off) {
+                    Some(i) => i,
+                    None => {
+                        distinct.push((off, off.to_string()));
+                        distinct.len() - 1
+                    }
                 }
-            });
-            columns.offset.push(text);
+            }));
         }
-        columns
+        let offset_text: Vec<Option<&str>> = offset_index
+            .iter()
+            .map(|i| i.map(|i| distinct[i].1.as_str()))
+            .collect();
+        TimeColumns {
+            local,
+            utc,
+            offset: Column::new("utc_offset".into(), offset_text),
+        }
     }
 }

@@ -129,7 +129,14 @@ pub(crate) fn push_float(out: &mut String, value: f64) {
 /// Appends an integer.
 pub(crate) fn push_int(out: &mut String, value: i64) {
     use std::fmt::Write;
-    let _ = write!(out, "{value}");
+    match value {
+        0..=9 => push_digits(out, value as u32, 1),
+        10..=99 => push_two(out, value as usize),
+        100..=999 => push_digits(out, value as u32, 3),
+        _ => {
+            let _ = write!(out, "{value}");
+        }
+    }
 }
 
 fn push_naive_date(out: &mut String, date: NaiveDate) {
@@ -195,6 +202,15 @@ mod tests {
         assert_eq!(f(-0.5), "-0.5");
         assert_eq!(f(f64::NAN), "");
         assert_eq!(f(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn integers_are_plain() {
+        for v in [0, 7, 10, 62, 99, 100, 187, 999, 1000, -5, i64::MIN] {
+            let mut s = String::new();
+            push_int(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
     }
 
     #[test]

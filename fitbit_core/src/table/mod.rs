@@ -40,4 +40,4 @@ pub use coverage::{Coverage, GAP_SECONDS, hr_coverage};
 pub use csv::{csv_string, write_csv};
 pub use names::{hr_csv_name, hr_daily_csv_name, hrv_daily_csv_name, hrv_intraday_csv_name};
 #[cfg(feature = "parquet")]
-pub use parquet::write_parquet;
+pub use parquet::{ParquetSink, write_parquet};

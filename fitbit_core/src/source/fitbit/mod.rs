@@ -8,7 +8,6 @@
 //! - [`fetch`]: the request plan (URLs, range splitting) over [`crate::http::ApiGet`].
 
 pub mod fetch;
-pub(crate) mod json;
 pub mod models;
 pub mod parse;
 

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::json::{decode, invalid};
 use super::models::{
     HeartDayValue, HeartResponse, HrvIntradayResponse, HrvSummaryResponse, ProfileResponse,
 };
 use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp};
+use crate::source::json::{decode, invalid};
 use crate::{Error, Result, time};
 
 const HEART_DAILY: &str = "Fitbit heart rate time series";

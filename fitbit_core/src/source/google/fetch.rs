@@ -11,7 +11,7 @@ use super::parse::{self, Settings, sort_by_instant};
 use super::query::{DataType, date_filter, list_url, physical_time_filter, settings_url};
 use crate::http::ApiGet;
 use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample};
-use crate::source::fitbit::json::invalid;
+use crate::source::json::invalid;
 use crate::{Error, Result, time};
 
 /// `pageSize` sent with every list request: the documented maximum, so a day takes the fewest

@@ -13,7 +13,7 @@ use super::models::{
     CivilDateTime, DataPoint, Date, ListDataPointsResponse, ObservationSampleTime, SettingsResponse,
 };
 use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp};
-use crate::source::fitbit::json::{decode, invalid};
+use crate::source::json::{decode, invalid};
 use crate::{Result, time};
 
 /// The user's time settings (`GET /v4/users/me/settings`).

@@ -1,0 +1,411 @@
+//! The `fitbit` binary end to end against the in-process emulator.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use fitbit_core::chrono::{Duration, Utc};
+use fitbit_core::config::ConfigStore;
+use fitbit_core::http::{Request, ReqwestTransport, Transport};
+use fitbit_core::{Config, Secret};
+use fitbit_sim::{Provider, Sim, SimConfig, SimHandle};
+
+const FITBIT_SCOPES: &str = "heartrate profile sleep settings";
+const GOOGLE_SCOPES: &str = "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly https://www.googleapis.com/auth/googlehealth.settings.readonly";
+
+fn sim() -> SimHandle {
+    Sim::start(SimConfig::default()).unwrap()
+}
+
+fn fitbit(sim: &SimHandle, dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+    let url = sim.url();
+    c.current_dir(dir)
+        .env("FITBIT_API_URL", &url)
+        .env("FITBIT_AUTHORIZE_URL", format!("{url}/oauth2/authorize"))
+        .env("GOOGLE_HEALTH_API_URL", &url)
+        .env("GOOGLE_OAUTH_TOKEN_URL", format!("{url}/token"))
+        .env(
+            "GOOGLE_OAUTH_AUTHORIZE_URL",
+            format!("{url}/o/oauth2/v2/auth"),
+        )
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(mut c: Command) -> Output {
+    c.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn config(sim: &SimHandle, dir: &Path, provider: Provider, expires_in: i64) -> PathBuf {
+    let (id, secret, scope) = match provider {
+        Provider::Fitbit => ("23DEMO", "demo-fitbit-secret", FITBIT_SCOPES),
+        Provider::Google => (
+            "demo.apps.googleusercontent.com",
+            "demo-google-secret",
+            GOOGLE_SCOPES,
+        ),
+    };
+    let (a, r) = sim.control().issue_tokens(provider, id, scope);
+    let mut cfg = Config::new(id, Secret::new(secret));
+    cfg.access_token = Secret::new(a);
+    cfg.refresh_token = Secret::new(r);
+    cfg.expires_at = Some(Utc::now() + Duration::seconds(expires_in));
+    let path = dir.join("fb_conf.json");
+    ConfigStore::new(&path).save(&cfg).unwrap();
+    path
+}
+
+fn get_location(url: &str) -> String {
+    let t = ReqwestTransport::new().unwrap();
+    let r = t.send(&Request::get(url)).unwrap();
+    assert_eq!(r.status, 302, "authorize answers with a redirect");
+    r.header("location").unwrap().to_string()
+}
+
+/// Starts `fitbit auth`, returns the child and the authorize URL it printed.
+fn start_auth(mut cmd: Command) -> (std::process::Child, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().expect("auth printed an URL").unwrap();
+        if line.starts_with("http") {
+            break line;
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+#[test]
+fn help_explains_every_command() {
+    let o = run({
+        let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+        c.arg("--help");
+        c
+    });
+    assert!(o.status.success());
+    let t = text(&o);
+    for cmd in ["auth", "token", "heart-rate", "hrv", "import"] {
+        assert!(t.contains(cmd), "--help lists {cmd}");
+    }
+}
+
+#[test]
+fn auth_through_the_loopback_redirect_writes_a_private_config() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fb_conf.json"),
+        r#"{"client_id":"23DEMO","client_secret":"demo-fitbit-secret","access_token":"","refresh_token":"","note":"kept"}"#,
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = fitbit(&sim, dir.path());
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    cmd.args(["auth", "--redirect-uri", &redirect, "--timeout", "30"]);
+    let (mut child, url) = start_auth(cmd);
+    assert!(url.contains("code_challenge_method=S256") && url.contains("state="));
+    let location = get_location(&url);
+    assert!(location.ends_with("#_=_"), "Fitbit appends #_=_");
+    // The browser follows the redirect to our listener.
+    let t = ReqwestTransport::new().unwrap();
+    let page = t
+        .send(&Request::get(location.trim_end_matches("#_=_")))
+        .unwrap();
+    assert_eq!(page.status, 200);
+    assert!(child.wait().unwrap().success());
+    let path = dir.path().join("fb_conf.json");
+    let cfg = ConfigStore::new(&path).load().unwrap();
+    assert!(!cfg.access_token.is_empty() && !cfg.refresh_token.is_empty());
+    assert_eq!(cfg.extra.get("note").and_then(|v| v.as_str()), Some("kept"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn auth_by_pasting_the_redirected_url_for_google() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fb_conf.json"),
+        r#"{"client_id":"demo.apps.googleusercontent.com","client_secret":"demo-google-secret","access_token":"","refresh_token":""}"#,
+    )
+    .unwrap();
+    let mut cmd = fitbit(&sim, dir.path());
+    cmd.args(["auth", "--no-listen", "--timeout", "30"]);
+    let (mut child, url) = start_auth(cmd);
+    assert!(url.contains("access_type=offline") && url.contains("prompt=consent"));
+    let location = get_location(&url);
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "not an url").unwrap();
+    writeln!(stdin, "{location}").unwrap();
+    assert!(child.wait().unwrap().success());
+    let cfg = ConfigStore::new(dir.path().join("fb_conf.json"))
+        .load()
+        .unwrap();
+    assert!(!cfg.refresh_token.is_empty());
+    assert_eq!(cfg.provider(), fitbit_core::Provider::Google);
+}
+
+#[test]
+fn token_refreshes_an_expired_token_and_says_the_request_succeeded() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = config(&sim, dir.path(), Provider::Fitbit, -60);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("The request succeeded."));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(before, after, "the rotated pair was saved");
+    let cfg: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert!(
+        !text(&o).contains(cfg["access_token"].as_str().unwrap()),
+        "no token in output"
+    );
+    assert!(!text(&o).contains(cfg["refresh_token"].as_str().unwrap()));
+}
+
+#[test]
+fn concurrent_processes_refresh_once_and_all_succeed() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    config(&sim, dir.path(), Provider::Fitbit, -60);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            let mut c = fitbit(&sim, dir.path());
+            c.arg("token").stdout(Stdio::piped()).stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for ch in children {
+        let o = ch.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    assert_eq!(
+        sim.control().counters().token_refreshes,
+        1,
+        "one refresh for four processes"
+    );
+}
+
+#[test]
+fn heart_rate_and_hrv_write_the_original_csv_names_for_both_providers() {
+    for provider in [Provider::Fitbit, Provider::Google] {
+        let sim = sim();
+        let dir = tempfile::tempdir().unwrap();
+        config(&sim, dir.path(), provider, 3600);
+        let mut c = fitbit(&sim, dir.path());
+        c.args([
+            "heart-rate",
+            "--date",
+            "2026-10-20",
+            "--detail",
+            "1min",
+            "--out",
+            "out",
+        ]);
+        let o = run(c);
+        assert!(o.status.success(), "{provider:?}: {}", text(&o));
+        let csv = std::fs::read_to_string(dir.path().join("out/Fitbit_HR_2026-10-20.csv")).unwrap();
+        assert!(csv.starts_with("timestamp,heartrate,"), "{}", &csv[..60]);
+        assert!(csv.lines().nth(1).unwrap().starts_with("2026-10-20 00:"));
+        assert!(
+            dir.path()
+                .join("out/Fitbit_RestingHR_2026-10-20.csv")
+                .exists()
+        );
+        let mut c = fitbit(&sim, dir.path());
+        c.args([
+            "hrv",
+            "--start",
+            "2026-10-18",
+            "--end",
+            "2026-10-20",
+            "--intraday",
+            "--out",
+            "out",
+        ]);
+        let o = run(c);
+        assert!(o.status.success(), "{provider:?}: {}", text(&o));
+        let daily =
+            std::fs::read_to_string(dir.path().join("out/Fitbit_HRV_2026-10-18_2026-10-20.csv"))
+                .unwrap();
+        assert!(daily.starts_with("date,daily_rmssd,deep_rmssd"));
+        assert!(
+            dir.path()
+                .join("out/Fitbit_HRV_intraday_2026-10-18_2026-10-20.csv")
+                .exists()
+        );
+    }
+}
+
+#[test]
+fn bad_configs_get_clear_errors_and_stay_byte_identical() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fb_conf.json");
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "{\"client_id\": \"23DEMO\",\n  \"client_secret\": }",
+            &["line 2", "not valid JSON"],
+        ),
+        (
+            "{\"client_secret\": \"x\", \"access_token\": \"\", \"refresh_token\": \"\"}",
+            &["client_id"],
+        ),
+        (
+            "{\"client_id\": 5, \"client_secret\": \"x\"}",
+            &["client_id"],
+        ),
+    ];
+    for (body, needles) in cases {
+        std::fs::write(&path, body).unwrap();
+        let commands: [&[&str]; 3] = [
+            &["token"],
+            &["heart-rate", "--date", "2026-10-20"],
+            &["auth", "--timeout", "1"],
+        ];
+        for cmd in commands {
+            let mut c = fitbit(&sim, dir.path());
+            c.args(cmd);
+            let o = run(c);
+            assert!(!o.status.success());
+            let t = text(&o);
+            for n in needles {
+                assert!(t.contains(n), "{cmd:?} on {body:?}: {t}");
+            }
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                body,
+                "file untouched"
+            );
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(
+        !o.status.success() && text(&o).contains("fb_conf.example.json"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn invalid_grant_and_shutdown_are_explained() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = config(&sim, dir.path(), Provider::Fitbit, -60);
+    // Use the refresh token once elsewhere: the config's copy is now spent.
+    let cfg = ConfigStore::new(&path).load().unwrap();
+    let t = ReqwestTransport::new().unwrap();
+    let url = format!("{}/oauth2/token", sim.url());
+    let req = Request::post_form(
+        url,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", cfg.refresh_token.expose()),
+            ("client_id", "23DEMO"),
+        ],
+    );
+    assert_eq!(t.send(&req).unwrap().status, 200);
+    let before = std::fs::read(&path).unwrap();
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("fitbit auth"), "{}", text(&o));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    sim.control().set_gone(true);
+    config(&sim, dir.path(), Provider::Fitbit, 3600);
+    let mut c = fitbit(&sim, dir.path());
+    c.args(["heart-rate", "--date", "2026-10-20"]);
+    let o = run(c);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("2026-11-02") && t.contains("Google Health API"),
+        "{t}"
+    );
+}
+
+#[test]
+fn import_reads_an_export_folder_into_the_same_csvs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
+    let global = dir.path().join("Takeout/Fitbit/Global Export Data");
+    std::fs::create_dir_all(&global).unwrap();
+    std::fs::copy(
+        fixtures.join("takeout_heart_rate_global_export_sample.json"),
+        global.join("heart_rate-2019-04-22.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        global.join("heart_rate-2019-04-23.json"),
+        "[{\"dateTime\" : \"04/23/19 0",
+    )
+    .unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+    c.current_dir(dir.path()).args([
+        "import",
+        "Takeout",
+        "--tz",
+        "local:Europe/Berlin",
+        "--out",
+        "out",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.path().join("out/Fitbit_HR_2019-04-22.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("timestamp,heartrate,timestamp_utc")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("2019-04-22 04:00:05,69,2019-04-22T02:00:05Z")
+    );
+    let t = text(&o);
+    assert!(
+        t.contains("truncated or corrupt"),
+        "bad files are counted: {t}"
+    );
+    assert!(
+        dir.path()
+            .join("out/Fitbit_HR_2019-04-22_2019-04-22.parquet")
+            .exists()
+    );
+}
