@@ -174,8 +174,9 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list
         except urllib.error.HTTPError as e:
             location = e.headers.get("Location")
         paste = nb.cells[cell_index + 1]
-        paste.source = paste.source.replace('unwrap_or_else(|_| "".to_string())',
-                                            f"unwrap_or_else(|_| {json.dumps(location)}.to_string())")
+        if 'String::from("")' not in paste.source:
+            raise RuntimeError('the paste cell has no `String::from("")` to paste into')
+        paste.source = paste.source.replace('String::from("")', f"String::from({json.dumps(location)})", 1)
 
     r = nbrun.execute(variant, folder / "run", env=env | {"FITBIT_AUTHORIZE": "1", "FITBIT_CONFIG": str(config)},
                       on_cell_executed=paste_redirect)
