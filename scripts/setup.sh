@@ -61,7 +61,7 @@ else
 fi
 
 # 4. evcxr_jupyter
-if cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
+if cargo install --list | grep "^evcxr_jupyter v$EVCXR_VERSION:" >/dev/null; then
   log "evcxr_jupyter $EVCXR_VERSION: present"
 elif have evcxr_jupyter && [ "${FITBIT_ANY_EVCXR:-0}" = 1 ]; then
   log "evcxr_jupyter: using $(command -v evcxr_jupyter) (FITBIT_ANY_EVCXR=1)"
