@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Jupyter kernel launcher for the project's notebooks (kernelspec "rust" installed by
+# scripts/install_kernel.sh into .evcxr/jupyter). It starts evcxr_jupyter with:
+#   - EVCXR_TMPDIR = a persistent build dir (~/.cache/fitbit-notebooks/<repo>/slotN), so compiled dependencies (polars, plotters, reqwest,
+#     fitbit_core) survive kernel restarts. One build dir serves one kernel at a time, so each
+#     running kernel takes the first free "slot" (flock); headless runs are sequential and always
+#     get slot 0, the one the setup warmed.
+#   - EVCXR_CONFIG_DIR = scripts/evcxr (init.evcxr: compilation cache, optimisation level).
+# Everything is overridable: EVCXR_BUILD_ROOT, EVCXR_TMPDIR, EVCXR_CONFIG_DIR.
+set -u
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+
+# The kernel needs cargo/rustc on PATH (evcxr#140).
+if ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
+  . "$HOME/.cargo/env"
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Each cell becomes a .so linked to the toolchain's libstd through a relative rpath, which rustc
+# gets wrong for some build-dir locations (seen with ~/.cache/... : "dlopen failed"). Point the
+# loader at the toolchain directly.
+if sysroot="$(rustc --print sysroot 2>/dev/null)"; then
+  host="$(rustc -vV | sed -n 's/^host: //p')"
+  export LD_LIBRARY_PATH="$sysroot/lib/rustlib/$host/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
+export EVCXR_CONFIG_DIR="${EVCXR_CONFIG_DIR:-$here/evcxr}"
+
+if [ -z "${EVCXR_TMPDIR:-}" ]; then
+  # Outside the repo: a build dir inside the cargo workspace would be taken for a stray member.
+  key="$(basename "$repo")-$(printf '%s' "$repo" | cksum | cut -d' ' -f1)"
+  root="${EVCXR_BUILD_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/fitbit-notebooks/$key}"
+  mkdir -p "$root"
+  slot=0
+  if command -v flock >/dev/null 2>&1; then
+    while [ "$slot" -lt 8 ]; do
+      exec 9>"$root/slot$slot.lock"
+      if flock -n 9; then break; fi
+      exec 9>&-
+      slot=$((slot + 1))
+    done
+  fi
+  export EVCXR_TMPDIR="$root/slot$slot"
+  mkdir -p "$EVCXR_TMPDIR"
+fi
+
+exec "${EVCXR_JUPYTER:-evcxr_jupyter}" "$@"

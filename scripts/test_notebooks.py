@@ -1,0 +1,285 @@
+"""Notebook tests: execute every notebook headless on the emulator and check what it produced.
+
+    python scripts/test_notebooks.py [--keep DIR] [notebooks/x.ipynb ...]
+
+A notebook fails when
+  * the committed file carries outputs, execution counts or something token-like
+    (scripts/check_notebooks_clean.py),
+  * a cell errors (compile error, panic, timeout, or a `?` error, which evcxr reports only
+    as stderr text),
+  * its output does not start by saying the data is synthetic (demo mode),
+  * an expected table (text/html <table>) or plot (<svg>) output is missing,
+  * a CSV it should write is missing, or (get_heart_rate) differs from the CSV the `fitbit` CLI
+    writes for the same day and range.
+Last line: `notebooks: N passed, M failed`; exit status 1 if any failed.
+Environment: NB_TEST_DATE (default 2026-09-25) is the day; the range is the 7 days ending there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_notebooks_clean  # noqa: E402
+import nbrun  # noqa: E402
+import run_notebooks  # noqa: E402
+import sim  # noqa: E402
+
+DAY = date.fromisoformat(os.environ.get("NB_TEST_DATE", "2026-09-25"))
+START = DAY - timedelta(days=6)
+
+
+def text_outputs(nb) -> list[str]:
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                out.append(o.get("text", ""))
+            for mime in ("text/plain", "text/html"):
+                if mime in o.get("data", {}):
+                    out.append(o["data"][mime])
+    return out
+
+
+def count(nb, pred) -> int:
+    return sum(1 for c in nb.cells if c.cell_type == "code" and pred(c))
+
+
+def run_cli(out: Path) -> list[str]:
+    """Write the CLI's CSVs for the same day/range into `out`; returns problems."""
+    exe = sim.bin_dir() / "fitbit"
+    if not exe.exists():
+        return [f"{exe} not found: run `make setup`"]
+    problems = []
+    cmds = [
+        # one CSV per day of the range (only DAY's is compared) + resting HR for the range
+        ["--demo", "heart-rate", "--date", START.isoformat(), "--end", DAY.isoformat(), "--detail", "1sec",
+         "--out", str(out)],
+        ["--demo", "hrv", "--start", START.isoformat(), "--end", DAY.isoformat(), "--intraday", "--out", str(out)],
+    ]
+    for args in cmds:
+        p = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            problems.append(f"`fitbit {' '.join(args)}` failed ({p.returncode}): {p.stderr.strip()[-500:]}")
+    return problems
+
+
+def compare_dirs(nb_out: Path, cli_out: Path, skip=lambda name: False) -> tuple[list[str], set[str]]:
+    """Every CSV the CLI wrote (except skipped ones) must exist beside the notebook, byte-equal."""
+    problems, compared = [], set()
+    cli_csvs = sorted(cli_out.glob("*.csv"))
+    if not cli_csvs:
+        problems.append("the CLI wrote no CSV files")
+    for cli_csv in cli_csvs:
+        if skip(cli_csv.name):
+            continue
+        mine = nb_out / cli_csv.name
+        if not mine.exists():
+            problems.append(f"the CLI wrote {cli_csv.name} but the notebook did not")
+            continue
+        compared.add(cli_csv.name)
+        a = cli_csv.read_bytes().replace(b"\r\n", b"\n")
+        b = mine.read_bytes().replace(b"\r\n", b"\n")
+        if a != b:
+            la, lb = a.decode(errors="replace").splitlines(), b.decode(errors="replace").splitlines()
+            first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+            problems.append(
+                f"{cli_csv.name}: notebook and CLI differ ({len(lb)} vs {len(la)} lines; first difference "
+                f"at line {first + 1}: notebook {lb[first] if first < len(lb) else '<end>'!r}, "
+                f"CLI {la[first] if first < len(la) else '<end>'!r})")
+    if compared:
+        print(f"    same as the CLI: {', '.join(sorted(compared))}")
+    return problems, compared
+
+
+def compare_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
+    problems = run_cli(cli_out)
+    day_csv = f"Fitbit_HR_{DAY}.csv"
+    # The CLI writes intraday HR for every day of the range; the notebook fetches one day.
+    more, compared = compare_dirs(nb_out, cli_out, skip=lambda n: n.startswith("Fitbit_HR_") and n != day_csv)
+    problems += more
+    if day_csv not in compared and not problems:
+        problems.append(f"{day_csv} was not compared")
+    return problems
+
+
+def compare_import_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
+    export = nb_out / "demo_export"
+    exe = sim.bin_dir() / "fitbit"
+    if not export.exists():
+        return ["the notebook did not generate demo_export/"]
+    p = subprocess.run([str(exe), "import", str(export), "--out", str(cli_out)],
+                       capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        return [f"`fitbit import` failed ({p.returncode}): {p.stderr.strip()[-500:]}"]
+    return compare_dirs(nb_out, cli_out)[0]
+
+
+DEMO_GOOGLE_CLIENT = {  # the emulator's built-in Google OAuth client (fitbit_sim config)
+    "client_id": "demo.apps.googleusercontent.com", "client_secret": "demo-google-secret",
+    "access_token": "", "refresh_token": "",
+}
+
+
+def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list[str]:
+    """update_token's section 4 for real: begin, 'open' the URL, paste the redirect, then refresh
+    and test-request with the new tokens. Runs the notebook's own cells (connect, authorize,
+    paste, refresh, test request), with the address the emulator redirects to pasted in."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+
+    def find(marker: str):
+        return next(c for c in code if marker in c.source)
+
+    try:
+        cells = [find("Client::open_or_demo"), find("NotebookAuth::begin"), find("pasted_url"),
+                 find("ensure_token"), find("client.check()")]
+    except StopIteration:
+        return ["update_token: could not find the connect/authorize/paste/refresh/check cells"]
+    nb.cells = [nbformat.from_dict(dict(c)) for c in cells]
+    folder = work / "authorize"
+    folder.mkdir(parents=True)
+    config = folder / "fb_conf.json"
+    config.write_text(json.dumps(DEMO_GOOGLE_CLIENT))
+    variant = folder / "update_token_authorize.ipynb"
+    nbformat.write(nb, variant)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    def paste_redirect(nb, cell, cell_index, **_):
+        if "NotebookAuth::begin" not in cell.source:
+            return
+        text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+        url = next((w for w in text.split() if w.startswith("http")), None)
+        if url is None:
+            raise RuntimeError(f"the authorize cell printed no address: {text!r}")
+        try:
+            urllib.request.build_opener(NoRedirect).open(url, timeout=30)
+            raise RuntimeError("the emulator's authorize page did not redirect")
+        except urllib.error.HTTPError as e:
+            location = e.headers.get("Location")
+        paste = nb.cells[cell_index + 1]
+        if 'String::from("")' not in paste.source:
+            raise RuntimeError('the paste cell has no `String::from("")` to paste into')
+        paste.source = paste.source.replace('String::from("")', f"String::from({json.dumps(location)})", 1)
+
+    r = nbrun.execute(variant, folder / "run", env=env | {"FITBIT_AUTHORIZE": "1", "FITBIT_CONFIG": str(config)},
+                      on_cell_executed=paste_redirect)
+    problems = []
+    if not r.ok:
+        return [f"authorize round trip failed: {nbrun.error_summary(r.error)}"]
+    if os.environ.get("NB_TEST_VERBOSE"):
+        print("\n".join(text_outputs(r.nb)))
+    saved = json.loads(config.read_text())
+    if not saved.get("refresh_token") or not saved.get("access_token"):
+        problems.append("after authorizing, fb_conf.json has no tokens")
+    texts = "\n".join(text_outputs(r.nb))
+    if "The request succeeded." not in texts:
+        problems.append("authorize round trip: no 'The request succeeded.'")
+    for key in ("access_token", "refresh_token", "client_secret"):
+        if saved.get(key) and saved[key] in texts:
+            problems.append(f"the notebook output shows the {key}")
+    if not problems:
+        print("    authorized from the notebook (URL, pasted redirect), refreshed, test request ok")
+    return problems
+
+
+def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[str]:
+    problems = []
+    if not r.ok:
+        problems.append(f"execution failed: {nbrun.error_summary(r.error)}")
+    nb = r.nb
+    if nb is None:
+        return problems
+    # evcxr reports a `?` error as stderr text with status "ok", so nbclient does not raise:
+    # any stderr output from a cell is a failed cell here.
+    for i, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                problems.append(f"cell {i} reported an error: {o.get('text', '').strip()[:300]}")
+    texts = text_outputs(nb)
+    if not texts or "synthetic" not in texts[0].lower():
+        problems.append("the first output does not say the data is synthetic (demo mode)")
+    tables = count(nb, nbrun.has_table)
+    plots = count(nb, nbrun.has_plot)
+    name = nb_path.stem
+    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 2)}.get(name, (0, 0))
+    if tables < want_tables:
+        problems.append(f"{tables} table outputs, expected {want_tables}")
+    if plots < want_plots:
+        problems.append(f"{plots} plot outputs, expected {want_plots}")
+    if name == "update_token" and not any("The request succeeded." in t for t in texts):
+        problems.append("no 'The request succeeded.' in the output")
+    if name == "get_heart_rate" and r.ok:
+        for f in [f"Fitbit_HR_{DAY}.csv", f"Fitbit_HR_{DAY}.svg"]:
+            if not (out / f).exists():
+                problems.append(f"{f} was not written")
+        problems += compare_with_cli(out, cli_out)
+    if name == "import_export" and r.ok:
+        if not list(out.glob("Fitbit_HR_*.csv")):
+            problems.append("no Fitbit_HR_*.csv written from the export")
+        problems += compare_import_with_cli(out, cli_out)
+    return problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--keep", type=Path, help="keep executed notebooks and CSVs in this folder")
+    ap.add_argument("notebooks", nargs="*", type=Path)
+    args = ap.parse_args()
+    notebooks = [p.resolve() for p in args.notebooks] or run_notebooks.default_notebooks()
+    work = Path(tempfile.mkdtemp(prefix="nbtest-"))
+    passed = failed = 0
+    env = nbrun.demo_env() | {
+        "FITBIT_DATE": DAY.isoformat(), "FITBIT_START": START.isoformat(), "FITBIT_END": DAY.isoformat(),
+        "FITBIT_DETAIL": "1sec",
+    }
+    try:
+        with sim.emulator() as url:
+            print(f"emulator: {url}; day {DAY}, range {START}..{DAY}")
+            for nb_path in notebooks:
+                out = work / nb_path.stem
+                cli_out = work / (nb_path.stem + "-cli")
+                cli_out.mkdir(parents=True)
+                problems = check_notebooks_clean.problems(nb_path)
+                print(f"running {nb_path.name} ...", flush=True)
+                r = nbrun.execute(nb_path, out, env=env)
+                print(nbrun.describe(r))
+                problems += check(nb_path, r, out, cli_out)
+                if nb_path.stem == "update_token" and r.ok:
+                    problems += authorize_round_trip(nb_path, work, env)
+                if problems:
+                    failed += 1
+                    print(f"FAIL {nb_path.name}")
+                    for p in problems:
+                        print(f"    - {p}")
+                else:
+                    passed += 1
+                    print(f"ok   {nb_path.name}")
+                if args.keep:
+                    dest = args.keep / nb_path.stem
+                    shutil.rmtree(dest, ignore_errors=True)
+                    shutil.copytree(out, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"notebooks: {passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
