@@ -218,7 +218,7 @@ def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[s
     tables = count(nb, nbrun.has_table)
     plots = count(nb, nbrun.has_plot)
     name = nb_path.stem
-    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 2)}.get(name, (0, 0))
+    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 3)}.get(name, (0, 0))
     if tables < want_tables:
         problems.append(f"{tables} table outputs, expected {want_tables}")
     if plots < want_plots:
