@@ -18,9 +18,8 @@ ZIP=${ZIP:-0}
 TZ_NAME=${TZ_NAME:-Europe/Berlin}
 OUT=${OUT:-/tmp/fitbit_bench_export}
 KEEP=${KEEP:-0}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target}
-
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 
 if [ ! -x /usr/bin/time ]; then
     echo "installing GNU time for peak-RSS measurement" >&2
