@@ -18,6 +18,7 @@
 //! ```
 
 mod axis;
+mod frame;
 mod hr_day;
 mod hr_long;
 mod hrv_nights;

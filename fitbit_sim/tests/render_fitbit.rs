@@ -1,16 +1,14 @@
 //! The legacy Fitbit bodies compared with the documented shapes and fixtures.
 
+mod common;
+
 use chrono::NaiveDate;
 use chrono_tz::Europe::Berlin;
+use common::fixture;
 use fitbit_sim::person::Person;
 use fitbit_sim::render::fitbit::route;
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn fixture(name: &str) -> Value {
-    let raw = std::fs::read_to_string(format!("/work/shared/fixtures/{name}")).unwrap();
-    serde_json::from_str(raw.trim_start_matches('\u{feff}')).unwrap()
-}
 
 /// Every JSON path (arrays collapsed to `[]`) with the kind of value found there.
 fn shape(v: &Value, path: String, out: &mut BTreeSet<String>) {

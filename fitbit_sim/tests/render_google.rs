@@ -1,7 +1,10 @@
 //! The Google Health API v4 bodies compared with the documented shapes and fixtures.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
+use common::fixture;
 use fitbit_sim::person::Person;
 use fitbit_sim::render::google::{route, route_at};
 use serde_json::Value;
@@ -11,11 +14,6 @@ const HR: &str = "/v4/users/me/dataTypes/heart-rate/dataPoints";
 const HRV: &str = "/v4/users/me/dataTypes/heart-rate-variability/dataPoints";
 const DHRV: &str = "/v4/users/me/dataTypes/daily-heart-rate-variability/dataPoints";
 const RHR: &str = "/v4/users/me/dataTypes/daily-resting-heart-rate/dataPoints";
-
-fn fixture(name: &str) -> Value {
-    let raw = std::fs::read_to_string(format!("/work/shared/fixtures/{name}")).unwrap();
-    serde_json::from_str(raw.trim_start_matches('\u{feff}')).unwrap()
-}
 
 fn shape(v: &Value, path: String, out: &mut BTreeSet<String>) {
     match v {

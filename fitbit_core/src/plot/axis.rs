@@ -1,6 +1,6 @@
 //! Time axes and point reduction shared by the charts.
 
-use chrono::{Duration, FixedOffset, NaiveDateTime};
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime};
 
 use crate::record::Timestamp;
 
@@ -134,6 +134,21 @@ pub(super) fn min_max_buckets(points: &[(f64, f64)], x0: f64, width: f64) -> Vec
     out
 }
 
+/// Tick labels for a day-number axis (x = days since `first`): `YYYY-MM-DD` at whole,
+/// non-negative days, nothing in between.
+pub(super) fn date_label(first: NaiveDate) -> impl Fn(&f64) -> String {
+    move |v: &f64| {
+        if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
+            Duration::try_days(v.round() as i64)
+                .and_then(|d| first.checked_add_signed(d))
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// Splits dated values (ascending day numbers) into runs of consecutive days.
 pub(super) fn consecutive_days(points: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
     split_at_gaps(points, 1.0 + 1e-9)
@@ -161,6 +176,15 @@ mod tests {
         let max = out.iter().map(|p| p.1).fold(f64::MIN, f64::max);
         let min = out.iter().map(|p| p.1).fold(f64::MAX, f64::min);
         assert_eq!((min, max), (60.0, 109.0));
+    }
+
+    #[test]
+    fn date_labels_only_at_whole_days() {
+        let label = date_label(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        assert_eq!(label(&0.0), "2026-09-30");
+        assert_eq!(label(&2.0), "2026-10-02");
+        assert_eq!(label(&0.5), "");
+        assert_eq!(label(&-1.0), "");
     }
 
     #[test]

@@ -4,7 +4,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::axis::{TimeAxis, min_max_buckets, split_at_gaps};
-use super::{HR_COLOR, REST_COLOR, SIZE, Svg, plot_error};
+use super::frame::{Frame, draw_run, line_key, padded_y_range};
+use super::{HR_COLOR, REST_COLOR, Svg, plot_error};
 use crate::record::HrSample;
 use crate::{Error, Result};
 
@@ -46,45 +47,24 @@ pub fn hr_day(samples: &[HrSample], resting_bpm: Option<f64>, title: &str) -> Re
         .collect();
 
     let bpm = points.iter().map(|p| p.1).chain(resting);
-    let lo = bpm.clone().fold(f64::INFINITY, f64::min);
-    let hi = bpm.fold(f64::NEG_INFINITY, f64::max);
-    let (y0, y1) = ((lo - 5.0).max(0.0), hi + 5.0);
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(plot_error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(plot_error)?;
-        let label = |x: &f64| axis.label(*x);
-        chart
-            .configure_mesh()
-            .x_labels(13)
-            .x_label_formatter(&label)
-            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
-            .x_desc("local time")
-            .y_desc("heart rate (bpm)")
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
-
+    let label = |x: &f64| axis.label(*x);
+    let frame = Frame {
+        title,
+        x: x0..x1,
+        y: padded_y_range(bpm.clone(), bpm),
+        x_labels: 13,
+        x_label: &label,
+        x_desc: Some("local time"),
+        y_desc: "heart rate (bpm)",
+    };
+    frame.render(|chart| {
         let line = HR_COLOR.stroke_width(1);
         for (k, run) in runs.iter().enumerate() {
-            let drawn = if run.len() == 1 {
-                chart.draw_series(run.iter().map(|&p| Circle::new(p, 1, line.filled())))
-            } else {
-                chart.draw_series(LineSeries::new(run.iter().copied(), line))
-            }
-            .map_err(plot_error)?;
+            let drawn = draw_run(chart, run, line, 1, line.filled())?;
             if k == 0 {
-                drawn.label("heart rate").legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], HR_COLOR.stroke_width(2))
-                });
+                drawn
+                    .label("heart rate")
+                    .legend(line_key(HR_COLOR.stroke_width(2)));
             }
         }
         if let Some(r) = resting {
@@ -97,16 +77,8 @@ pub fn hr_day(samples: &[HrSample], resting_bpm: Option<f64>, title: &str) -> Re
                     DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, dashed)
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(plot_error)?;
-        root.present().map_err(plot_error)?;
-    }
-    Ok(Svg(svg))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

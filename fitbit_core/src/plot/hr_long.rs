@@ -1,10 +1,11 @@
 //! Long heart-rate histories: daily mean with a min–max band.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use plotters::prelude::*;
 
-use super::axis::consecutive_days;
-use super::{HR_COLOR, SIZE, Svg, plot_error};
+use super::axis::{consecutive_days, date_label};
+use super::frame::{Frame, draw_run, line_key, padded_y_range};
+use super::{HR_COLOR, Svg, plot_error};
 use crate::record::HrSample;
 use crate::{Error, Result};
 
@@ -29,47 +30,20 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
     let (first, last) = (first.0, last.0);
     let x = |d: NaiveDate| (d - first).num_days() as f64;
     let x1 = x(last).max(1.0);
-    let lo = days
-        .iter()
-        .map(|d| d.2.min(d.1))
-        .fold(f64::INFINITY, f64::min);
-    let hi = days
-        .iter()
-        .map(|d| d.3.max(d.1))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (y0, y1) = ((lo - 5.0).max(0.0), hi + 5.0);
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(plot_error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(-0.5..x1 + 0.5, y0..y1)
-            .map_err(plot_error)?;
-        let label = |v: &f64| {
-            if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-                Duration::try_days(v.round() as i64)
-                    .and_then(|d| first.checked_add_signed(d))
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .x_labels(8)
-            .x_label_formatter(&label)
-            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
-            .y_desc("heart rate (bpm)")
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
-
+    let label = date_label(first);
+    let frame = Frame {
+        title,
+        x: -0.5..x1 + 0.5,
+        y: padded_y_range(
+            days.iter().map(|d| d.2.min(d.1)),
+            days.iter().map(|d| d.3.max(d.1)),
+        ),
+        x_labels: 8,
+        x_label: &label,
+        x_desc: None,
+        y_desc: "heart rate (bpm)",
+    };
+    frame.render(|chart| {
         let index: Vec<(f64, f64)> = days.iter().map(|d| (x(d.0), d.1)).collect();
         let mut offset = 0;
         for (k, run) in consecutive_days(&index).into_iter().enumerate() {
@@ -91,31 +65,14 @@ pub fn hr_long(samples_per_day: &[(NaiveDate, f64, f64, f64)], title: &str) -> R
                     Rectangle::new([(x, y - 5), (x + 20, y + 5)], HR_COLOR.mix(0.2).filled())
                 });
             }
-            let line = if run.len() == 1 {
-                chart.draw_series(run.iter().map(|&p| Circle::new(p, 2, HR_COLOR.filled())))
-            } else {
-                chart.draw_series(LineSeries::new(
-                    run.iter().copied(),
-                    HR_COLOR.stroke_width(2),
-                ))
-            }
-            .map_err(plot_error)?;
+            let line = HR_COLOR.stroke_width(2);
+            let drawn = draw_run(chart, run, line, 2, HR_COLOR.filled())?;
             if k == 0 {
-                line.label("daily mean").legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], HR_COLOR.stroke_width(2))
-                });
+                drawn.label("daily mean").legend(line_key(line));
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(plot_error)?;
-        root.present().map_err(plot_error)?;
-    }
-    Ok(Svg(svg))
+        Ok(())
+    })
 }
 
 /// Per local calendar day: `(date, mean, min, max)` bpm, ascending dates, for [`hr_long`].

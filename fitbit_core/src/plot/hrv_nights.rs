@@ -1,10 +1,11 @@
 //! Nightly HRV: daily and deep-sleep RMSSD across nights.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use plotters::prelude::*;
 
-use super::axis::consecutive_days;
-use super::{HR_COLOR, REST_COLOR, SIZE, Svg, plot_error};
+use super::axis::{consecutive_days, date_label};
+use super::frame::{Frame, padded_y_range};
+use super::{HR_COLOR, REST_COLOR, Svg, plot_error};
 use crate::record::DailyHrv;
 use crate::{Error, Result};
 
@@ -35,42 +36,18 @@ pub fn hrv_nights(days: &[DailyHrv], title: &str) -> Result<Svg> {
     };
     let x = |d: NaiveDate| (d - first).num_days() as f64;
     let x1 = x(last).max(1.0);
-    let lo = dated.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    let hi = dated.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-    let (y0, y1) = ((lo - 5.0).max(0.0), hi + 5.0);
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(plot_error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(-0.5..x1 + 0.5, y0..y1)
-            .map_err(plot_error)?;
-        let label = |v: &f64| {
-            if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-                Duration::try_days(v.round() as i64)
-                    .and_then(|d| first.checked_add_signed(d))
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .x_labels(10.min(x1 as usize + 1))
-            .x_label_formatter(&label)
-            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
-            .x_desc("night (date the sleep ended)")
-            .y_desc("RMSSD (ms)")
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
-
+    let values = dated.iter().map(|p| p.1);
+    let label = date_label(first);
+    let frame = Frame {
+        title,
+        x: -0.5..x1 + 0.5,
+        y: padded_y_range(values.clone(), values),
+        x_labels: 10.min(x1 as usize + 1),
+        x_label: &label,
+        x_desc: Some("night (date the sleep ended)"),
+        y_desc: "RMSSD (ms)",
+    };
+    frame.render(|chart| {
         for (name, values, color) in [
             ("daily RMSSD", &daily, REST_COLOR),
             ("deep-sleep RMSSD", &deep, HR_COLOR),
@@ -90,16 +67,8 @@ pub fn hrv_nights(days: &[DailyHrv], title: &str) -> Result<Svg> {
                 .label(name)
                 .legend(move |(x, y)| Circle::new((x + 10, y), 3, color.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(plot_error)?;
-        root.present().map_err(plot_error)?;
-    }
-    Ok(Svg(svg))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

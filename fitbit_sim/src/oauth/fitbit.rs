@@ -7,12 +7,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
-use super::{challenge_ok, get, params, redirect_allowed, redirect_to, token_json};
+use super::{
+    VerifierProblem, challenge_ok, check_verifier, find_client, get, params, redirect_allowed,
+    redirect_to, revoke_grant, store_code, token_json,
+};
 use crate::config::{AppType, Provider, RegisteredClient};
 use crate::control::Shared;
 use crate::envelope::{FITBIT_VISIT, authorize_page, fitbit};
 use crate::http1::{Request, Response};
-use crate::tokens::{CODE_TTL, Challenge, Code, Kind};
+use crate::tokens::{CODE_TTL, Challenge, Code};
 
 /// The scopes in Fitbit's Swagger (§1.3) plus `blood_glucose`.
 pub const SCOPES: &[&str] = &[
@@ -35,10 +38,7 @@ pub const SCOPES: &[&str] = &[
 ];
 
 fn client<'a>(sh: &'a Shared, id: &str) -> Option<&'a RegisteredClient> {
-    sh.config
-        .clients
-        .iter()
-        .find(|c| c.provider == Provider::Fitbit && c.client_id == id)
+    find_client(sh, Provider::Fitbit, id)
 }
 
 /// The authorize page: validates, auto-consents and redirects with `code`, `state` and `#_=_`.
@@ -103,29 +103,16 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         .clone()
         .or_else(|| cl.redirect_uris.first().cloned())
         .unwrap_or_default();
-    let code = {
-        let mut st = sh.state();
-        let code = st.tokens.mint(
-            Provider::Fitbit,
-            Kind::Code,
-            &cl.client_id,
-            &sh.user_id,
-            now,
-        );
-        st.tokens.codes.insert(
-            code.clone(),
-            Code {
-                provider: Provider::Fitbit,
-                client_id: cl.client_id.clone(),
-                redirect_uri: redirect,
-                challenge,
-                scope,
-                issued_at: now,
-                with_refresh: true,
-            },
-        );
-        code
+    let code = Code {
+        provider: Provider::Fitbit,
+        client_id: cl.client_id.clone(),
+        redirect_uri: redirect,
+        challenge,
+        scope,
+        issued_at: now,
+        with_refresh: true,
     };
+    let code = store_code(&mut sh.state(), &sh.user_id, code);
     let mut pairs = vec![("code", code.as_str())];
     if let Some(s) = p.get("state") {
         pairs.push(("state", s.as_str()));
@@ -247,15 +234,13 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                     Some(_) => {}
                 }
             }
-            if let Some(ch) = &code.challenge {
-                match get(&p, "code_verifier") {
-                    None => return missing(&["code_verifier"]),
-                    Some(v) if !ch.verifies(v) => {
-                        return invalid_grant(format!(
-                            "Code verifier invalid: the code_verifier does not match the code_challenge. {FITBIT_VISIT}"
-                        ));
-                    }
-                    Some(_) => {}
+            match check_verifier(code.challenge.as_ref(), &p) {
+                Ok(()) => {}
+                Err(VerifierProblem::Missing) => return missing(&["code_verifier"]),
+                Err(VerifierProblem::Mismatch) => {
+                    return invalid_grant(format!(
+                        "Code verifier invalid: the code_verifier does not match the code_challenge. {FITBIT_VISIT}"
+                    ));
                 }
             }
             let (access, refresh) = sh.issue(
@@ -328,14 +313,7 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
     if get(&p, "token").is_none() {
         return missing(&["token"]);
     }
-    let mut st = sh.state();
-    let id = cl.client_id.clone();
-    st.tokens
-        .access
-        .retain(|_, a| !(a.provider == Provider::Fitbit && a.client_id == id));
-    st.tokens
-        .refresh
-        .retain(|_, r| !(r.provider == Provider::Fitbit && r.client_id == id));
+    revoke_grant(&mut sh.state(), Provider::Fitbit, &cl.client_id);
     Response::json(200, "{}")
 }
 

@@ -4,12 +4,15 @@
 
 use serde_json::json;
 
-use super::{challenge_ok, get, params, redirect_allowed, redirect_to, token_json};
+use super::{
+    VerifierProblem, challenge_ok, check_verifier, find_client, get, params, redirect_allowed,
+    redirect_to, revoke_grant, store_code, token_json,
+};
 use crate::config::{Provider, RegisteredClient};
 use crate::control::Shared;
 use crate::envelope::{authorize_page, google_oauth};
 use crate::http1::{Request, Response};
-use crate::tokens::{CODE_TTL, Challenge, Code, Kind};
+use crate::tokens::{CODE_TTL, Challenge, Code};
 
 /// The `googlehealth.*` scope prefix.
 pub const PREFIX: &str = "https://www.googleapis.com/auth/googlehealth.";
@@ -41,10 +44,7 @@ fn known_scope(s: &str) -> bool {
 }
 
 fn client<'a>(sh: &'a Shared, id: &str) -> Option<&'a RegisteredClient> {
-    sh.config
-        .clients
-        .iter()
-        .find(|c| c.provider == Provider::Google && c.client_id == id)
+    find_client(sh, Provider::Google, id)
 }
 
 /// The consent page: validates, auto-consents, redirects with `state`, `code` and `scope`.
@@ -153,26 +153,16 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
                 && r.client_id == cl.client_id
                 && r.expires_at.is_none_or(|e| e > now)
         });
-        let code = st.tokens.mint(
-            Provider::Google,
-            Kind::Code,
-            &cl.client_id,
-            &sh.user_id,
-            now,
-        );
-        st.tokens.codes.insert(
-            code.clone(),
-            Code {
-                provider: Provider::Google,
-                client_id: cl.client_id.clone(),
-                redirect_uri: Some(redirect.to_string()),
-                challenge,
-                scope: scope.clone(),
-                issued_at: now,
-                with_refresh: offline && (prompt_consent || !live_grant),
-            },
-        );
-        code
+        let code = Code {
+            provider: Provider::Google,
+            client_id: cl.client_id.clone(),
+            redirect_uri: Some(redirect.to_string()),
+            challenge,
+            scope: scope.clone(),
+            issued_at: now,
+            with_refresh: offline && (prompt_consent || !live_grant),
+        };
+        store_code(&mut st, &sh.user_id, code)
     };
     let scope_s = scope.join(" ");
     let mut pairs = Vec::new();
@@ -249,13 +239,13 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             if code.redirect_uri.as_deref() != Some(redirect) {
                 return google_oauth(400, "redirect_uri_mismatch", "Bad Request");
             }
-            if let Some(ch) = &code.challenge {
-                match get(&p, "code_verifier") {
-                    None => return google_oauth(400, "invalid_grant", "Missing code verifier."),
-                    Some(v) if !ch.verifies(v) => {
-                        return google_oauth(400, "invalid_grant", "Invalid code verifier.");
-                    }
-                    Some(_) => {}
+            match check_verifier(code.challenge.as_ref(), &p) {
+                Ok(()) => {}
+                Err(VerifierProblem::Missing) => {
+                    return google_oauth(400, "invalid_grant", "Missing code verifier.");
+                }
+                Err(VerifierProblem::Mismatch) => {
+                    return google_oauth(400, "invalid_grant", "Invalid code verifier.");
                 }
             }
             let consent = code.with_refresh.then_some(now);
@@ -359,11 +349,6 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
     let Some(id) = client else {
         return google_oauth(400, "invalid_token", "Token expired or revoked");
     };
-    st.tokens
-        .access
-        .retain(|_, a| !(a.provider == Provider::Google && a.client_id == id));
-    st.tokens
-        .refresh
-        .retain(|_, r| !(r.provider == Provider::Google && r.client_id == id));
+    revoke_grant(&mut st, Provider::Google, &id);
     Response::json(200, "{}")
 }

@@ -5,8 +5,10 @@ pub mod google;
 
 use std::collections::HashMap;
 
-use crate::config::{AppType, RegisteredClient};
+use crate::config::{AppType, Provider, RegisteredClient};
+use crate::control::{Shared, State};
 use crate::http1::Response;
+use crate::tokens::{Challenge, Code, Kind};
 
 /// Form or query parameters; the first value of a repeated name wins.
 pub fn params(raw: &[u8]) -> HashMap<String, String> {
@@ -22,6 +24,66 @@ pub fn get<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     p.get(name)
         .map(|s| s.as_str())
         .filter(|s| !s.trim().is_empty())
+}
+
+/// The registered client of `provider` with this `client_id`.
+pub fn find_client<'a>(
+    sh: &'a Shared,
+    provider: Provider,
+    id: &str,
+) -> Option<&'a RegisteredClient> {
+    sh.config
+        .clients
+        .iter()
+        .find(|c| c.provider == provider && c.client_id == id)
+}
+
+/// Mints a code string in the code's provider format, stores `code` under it, returns it.
+pub fn store_code(st: &mut State, user_id: &str, code: Code) -> String {
+    let id = st.tokens.mint(
+        code.provider,
+        Kind::Code,
+        &code.client_id,
+        user_id,
+        code.issued_at,
+    );
+    st.tokens.codes.insert(id.clone(), code);
+    id
+}
+
+/// Why a token request fails the PKCE check of its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifierProblem {
+    /// The code has a challenge but the request sent no `code_verifier`.
+    Missing,
+    /// The `code_verifier` does not match the challenge.
+    Mismatch,
+}
+
+/// The PKCE check at the token endpoint (RFC 7636 §4.6): passes when the code has no
+/// challenge or the request's `code_verifier` matches it.
+pub fn check_verifier(
+    challenge: Option<&Challenge>,
+    p: &HashMap<String, String>,
+) -> Result<(), VerifierProblem> {
+    let Some(ch) = challenge else {
+        return Ok(());
+    };
+    match get(p, "code_verifier") {
+        None => Err(VerifierProblem::Missing),
+        Some(v) if !ch.verifies(v) => Err(VerifierProblem::Mismatch),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Ends a grant: drops every access and refresh token of `provider`'s client `client_id`.
+pub fn revoke_grant(st: &mut State, provider: Provider, client_id: &str) {
+    st.tokens
+        .access
+        .retain(|_, a| !(a.provider == provider && a.client_id == client_id));
+    st.tokens
+        .refresh
+        .retain(|_, r| !(r.provider == provider && r.client_id == client_id));
 }
 
 /// Is `uri` an allowed redirect for `client`? Desktop clients accept any loopback URI; others
@@ -144,6 +206,30 @@ mod tests {
         assert!(redirect_allowed(google, "http://localhost:1234/cb"));
         assert!(!redirect_allowed(google, "https://example.com/cb"));
         assert!(!redirect_allowed(google, "urn:ietf:wg:oauth:2.0:oob"));
+    }
+
+    #[test]
+    fn verifier_check() {
+        let plain = Challenge {
+            value: "v".repeat(43),
+            method: "plain".into(),
+        };
+        let with = |v: &str| params(format!("code_verifier={v}").as_bytes());
+        assert_eq!(check_verifier(None, &params(b"")), Ok(()));
+        assert_eq!(
+            check_verifier(Some(&plain), &params(b"")),
+            Err(VerifierProblem::Missing)
+        );
+        assert_eq!(
+            check_verifier(Some(&plain), &with(" ")),
+            Err(VerifierProblem::Missing),
+            "a blank verifier counts as missing"
+        );
+        assert_eq!(
+            check_verifier(Some(&plain), &with(&"w".repeat(43))),
+            Err(VerifierProblem::Mismatch)
+        );
+        assert_eq!(check_verifier(Some(&plain), &with(&"v".repeat(43))), Ok(()));
     }
 
     #[test]

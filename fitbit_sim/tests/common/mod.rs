@@ -242,3 +242,12 @@ pub fn frozen_at(minute: u32, second: u32) -> chrono::DateTime<chrono::Utc> {
         .single()
         .expect("valid instant")
 }
+
+/// A documented sample response from `/work/shared/fixtures/` (a leading UTF-8 BOM, which
+/// several of them have, is skipped).
+pub fn fixture(name: &str) -> serde_json::Value {
+    let path = format!("/work/shared/fixtures/{name}");
+    let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(raw.trim_start_matches('\u{feff}'))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
