@@ -65,10 +65,10 @@ pub fn attach_offsets(locals: &[NaiveDateTime], tz: Tz) -> Vec<Option<FixedOffse
             .and_then(|t| t.with_nanosecond(0))
             .unwrap_or(*local);
         let found = match &cache {
-            Some((m, r)) if *m == minute => r.clone(),
+            Some((m, r)) if *m == minute => *r,
             _ => {
                 let r = tz.offset_from_local_datetime(&minute);
-                cache = Some((minute, r.clone()));
+                cache = Some((minute, r));
                 r
             }
         };
