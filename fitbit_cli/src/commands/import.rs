@@ -41,7 +41,7 @@ pub fn run(args: &Args) -> Result<()> {
     let opts = ImportOptions {
         start: args.start,
         end: args.end,
-        tz: args.tz.clone(),
+        tz: args.tz,
         ..ImportOptions::default()
     };
     let mut hr_parquet = table::ParquetSink::create(out.join(".Fitbit_HR.parquet.tmp"));
