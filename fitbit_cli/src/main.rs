@@ -52,6 +52,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Auth(args) => commands::auth::run(&cli.config, args),
@@ -66,5 +67,19 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A day of 1-second data allocates and frees buffers of several MB (the response body, columns,
+/// the CSV text). glibc serves each from a fresh `mmap` and returns it on `free`, so every one
+/// costs new page faults; keeping them in the heap instead saved about a quarter of the run time
+/// in `bench/cli_vs_python.sh` without raising peak memory.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator thresholds; it is called before any other thread
+    // exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
     }
 }

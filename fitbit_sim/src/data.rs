@@ -193,8 +193,11 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     let fault = next_fault(&mut st, &settings.faults);
     drop(st);
     let personal = settings.intraday == IntradayAccess::Personal;
-    let rendered =
-        render(|| crate::render::fitbit::route(&sh.person, &req.path, &req.query, personal));
+    let rendered = cached(
+        sh,
+        &format!("{personal}|{}?{}", req.path, req.query),
+        || render(|| crate::render::fitbit::route(&sh.person, &req.path, &req.query, personal)),
+    );
     finish(
         sh,
         rendered,
@@ -275,6 +278,30 @@ fn next_fault(st: &mut crate::control::State, f: &crate::config::Faults) -> Faul
 }
 
 /// Run a renderer; a panic inside it becomes a 500 instead of a dead connection.
+/// Answers from the body cache when this exact request was rendered recently. Bodies that depend
+/// on the wall clock (`today`) are never cached; the data itself is a pure function of the request.
+fn cached(
+    sh: &Shared,
+    key: &str,
+    f: impl FnOnce() -> Result<String, ErrorAnswer>,
+) -> Result<String, ErrorAnswer> {
+    const KEEP: usize = 4;
+    if key.contains("today") {
+        return f();
+    }
+    let lock = || sh.body_cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, body)) = lock().iter().find(|(k, _)| k == key) {
+        return Ok(body.clone());
+    }
+    let rendered = f()?;
+    let mut cache = lock();
+    if cache.len() >= KEEP {
+        cache.remove(0);
+    }
+    cache.push((key.to_string(), rendered.clone()));
+    Ok(rendered)
+}
+
 fn render(f: impl FnOnce() -> Result<String, ErrorAnswer>) -> Result<String, ErrorAnswer> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(ErrorAnswer {

@@ -289,7 +289,7 @@ impl Transport for ReqwestTransport {
         Ok(Response {
             status,
             headers,
-            body: body.to_vec(),
+            body: Vec::from(body),
         })
     }
 }

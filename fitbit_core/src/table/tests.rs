@@ -294,3 +294,28 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_large_table_written_to_a_file_equals_its_csv_string() {
+    use crate::record::{HrSample, Timestamp};
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 25)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let samples: Vec<HrSample> = (0..50_001)
+        .map(|i| HrSample {
+            time: Timestamp::new(
+                start + chrono::Duration::seconds(i),
+                (i % 7 != 0).then(|| chrono::FixedOffset::east_opt(7200).unwrap()),
+            ),
+            bpm: (50 + i % 90) as u16,
+            confidence: (i % 3 == 0).then_some((i % 4) as i8),
+        })
+        .collect();
+    let mut df = crate::table::hr_intraday(&samples).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::table::write_csv(&mut df, dir.path().join("big.csv")).unwrap();
+    let text = crate::table::csv_string(&mut df).unwrap();
+    assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+    assert_eq!(text.lines().count(), 50_002);
+}
