@@ -197,16 +197,26 @@ impl Client {
     /// Intraday heart rate for one local day, ascending. `detail` applies to the Fitbit API;
     /// Google returns every sample it has (one every 1–5 s).
     pub fn heart_rate_intraday(&mut self, day: NaiveDate, detail: Detail) -> Result<Vec<HrSample>> {
+        self.heart_rate_day(day, detail).map(|(samples, _)| samples)
+    }
+
+    /// Intraday heart rate for one local day and, when the same answer carries it (the Fitbit
+    /// API's day summary), that day's resting heart rate — one request instead of two.
+    pub fn heart_rate_day(
+        &mut self,
+        day: NaiveDate,
+        detail: Detail,
+    ) -> Result<(Vec<HrSample>, Option<DailyHr>)> {
         let tz = self.time_zone()?;
         let base = self.base();
         match self.provider() {
             Provider::Fitbit => {
                 fitbit::fetch_heart_intraday(&mut self.session, &base, day, detail, tz)
-                    .map(|(_, samples)| samples)
+                    .map(|(summary, samples)| (samples, summary))
             }
             Provider::Google => {
                 google::fetch_heart_intraday(&mut self.session, &base, day, tz.unwrap_or(Tz::UTC))
-                    .map(|paged| paged.items)
+                    .map(|paged| (paged.items, None))
             }
         }
     }

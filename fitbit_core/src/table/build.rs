@@ -91,7 +91,7 @@ pub fn hrv_intraday(samples: &[HrvSample]) -> Result<DataFrame> {
 }
 
 /// Row order: by UTC instant when every timestamp has one (stable), else input order.
-fn utc_order(times: impl ExactSizeIterator<Item = Timestamp>) -> Vec<usize> {
+pub(super) fn utc_order(times: impl ExactSizeIterator<Item = Timestamp>) -> Vec<usize> {
     let n = times.len();
     let instants: Option<Vec<NaiveDateTime>> =
         times.map(|t| t.utc().map(|u| u.naive_utc())).collect();

@@ -29,6 +29,7 @@ mod coverage;
 mod csv;
 pub(crate) mod file;
 pub(crate) mod format;
+mod hr_csv;
 mod names;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -38,6 +39,7 @@ mod tests;
 pub use build::{hr_daily, hr_intraday, hrv_daily, hrv_intraday};
 pub use coverage::{Coverage, GAP_SECONDS, hr_coverage};
 pub use csv::{csv_string, write_csv};
+pub use hr_csv::write_hr_intraday_csv;
 pub use names::{hr_csv_name, hr_daily_csv_name, hrv_daily_csv_name, hrv_intraday_csv_name};
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetSink, write_parquet};

@@ -274,6 +274,9 @@ mod properties {
         fn csv_keeps_every_row_and_reads_back(samples in prop::collection::vec(sample(), 0..60)) {
             let mut df = hr_intraday(&samples).unwrap();
             let text = csv_string(&mut df).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let direct = crate::table::write_hr_intraday_csv(&samples, dir.path().join("x.csv")).unwrap();
+            prop_assert_eq!(&std::fs::read_to_string(direct).unwrap(), &text, "records path = DataFrame path");
             let lines: Vec<&str> = text.lines().collect();
             prop_assert_eq!(lines.len(), samples.len() + 1);
             let mut utc_seen = Vec::new();
@@ -317,5 +320,12 @@ fn a_large_table_written_to_a_file_equals_its_csv_string() {
     let path = crate::table::write_csv(&mut df, dir.path().join("big.csv")).unwrap();
     let text = crate::table::csv_string(&mut df).unwrap();
     assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+    let direct =
+        crate::table::write_hr_intraday_csv(&samples, dir.path().join("direct.csv")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(direct).unwrap(),
+        text,
+        "records path = DataFrame path"
+    );
     assert_eq!(text.lines().count(), 50_002);
 }
