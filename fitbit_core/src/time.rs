@@ -51,46 +51,79 @@ pub fn parse_tz(name: &str) -> Result<Tz> {
 /// assert_eq!(offs, vec![cest, cest, cet, cet]);
 /// ```
 pub fn attach_offsets(locals: &[NaiveDateTime], tz: Tz) -> Vec<Option<FixedOffset>> {
-    let mut out = Vec::with_capacity(locals.len());
-    // Inside an ambiguous window: the last local time seen there, and whether we passed into
-    // the second (later-offset) pass.
-    let mut last_ambiguous: Option<NaiveDateTime> = None;
-    let mut second_pass = false;
-    // Offsets change only at whole minutes, so one zone lookup per local minute serves every
-    // second in it (a 1sec day: 1,440 lookups instead of 86,400).
-    let mut cache: Option<(NaiveDateTime, LocalResult<<Tz as TimeZone>::Offset>)> = None;
-    for local in locals {
+    let mut tracker = OffsetTracker::new(tz);
+    locals.iter().map(|&local| tracker.offset(local)).collect()
+}
+
+/// [`attach_offsets`] one local time at a time, for parsers that build records as they read.
+///
+/// ```
+/// use fitbit_core::chrono::{NaiveDate, FixedOffset};
+/// let d = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+/// let mut tracker = fitbit_core::time::OffsetTracker::new(fitbit_core::chrono_tz::Europe::Berlin);
+/// let first = tracker.offset(d.and_hms_opt(2, 30, 0).unwrap());
+/// let again = tracker.offset(d.and_hms_opt(2, 15, 0).unwrap());
+/// assert_eq!((first, again), (FixedOffset::east_opt(7200), FixedOffset::east_opt(3600)));
+/// ```
+#[derive(Debug, Clone)]
+pub struct OffsetTracker {
+    tz: Tz,
+    /// Inside an ambiguous window: the last local time seen there, and whether we passed into
+    /// the second (later-offset) pass.
+    last_ambiguous: Option<NaiveDateTime>,
+    second_pass: bool,
+    /// Offsets change only at whole minutes, so one zone lookup per local minute serves every
+    /// second in it (a 1sec day: 1,440 lookups instead of 86,400).
+    cache: Option<(NaiveDateTime, LocalResult<<Tz as TimeZone>::Offset>)>,
+}
+
+impl OffsetTracker {
+    /// A tracker for local times of `tz`, given in dataset (chronological) order.
+    pub fn new(tz: Tz) -> Self {
+        OffsetTracker {
+            tz,
+            last_ambiguous: None,
+            second_pass: false,
+            cache: None,
+        }
+    }
+
+    /// The UTC offset of the next local time, by the rules of [`attach_offsets`].
+    pub fn offset(&mut self, local: NaiveDateTime) -> Option<FixedOffset> {
         let minute = local
             .with_second(0)
             .and_then(|t| t.with_nanosecond(0))
-            .unwrap_or(*local);
-        let found = match &cache {
+            .unwrap_or(local);
+        let found = match &self.cache {
             Some((m, r)) if *m == minute => *r,
             _ => {
-                let r = tz.offset_from_local_datetime(&minute);
-                cache = Some((minute, r));
+                let r = self.tz.offset_from_local_datetime(&minute);
+                self.cache = Some((minute, r));
                 r
             }
         };
         match found {
             LocalResult::Single(o) => {
-                last_ambiguous = None;
-                second_pass = false;
-                out.push(Some(o.fix()));
+                self.last_ambiguous = None;
+                self.second_pass = false;
+                Some(o.fix())
             }
             LocalResult::Ambiguous(early, late) => {
-                if let Some(prev) = last_ambiguous
-                    && *local <= prev
+                if let Some(prev) = self.last_ambiguous
+                    && local <= prev
                 {
-                    second_pass = true;
+                    self.second_pass = true;
                 }
-                last_ambiguous = Some(*local);
-                out.push(Some(if second_pass { late.fix() } else { early.fix() }));
+                self.last_ambiguous = Some(local);
+                Some(if self.second_pass {
+                    late.fix()
+                } else {
+                    early.fix()
+                })
             }
-            LocalResult::None => out.push(None),
+            LocalResult::None => None,
         }
     }
-    out
 }
 
 /// The UTC instants of local midnight of `day` and of local midnight of `day + 1`.

@@ -27,6 +27,13 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> 
     Ok(value)
 }
 
+/// Decode `body` as `T` borrowing from it, or `None`: for fast paths whose caller falls back
+/// to [`decode`] (which names the failing JSON path) when this does not work.
+pub(crate) fn decode_borrowed<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Option<T> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    serde_json::from_slice(body).ok()
+}
+
 /// A [`Error::Parse`] for a value that deserialized but does not make sense (a bad date).
 pub(crate) fn invalid(what: &str, path: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Parse {

@@ -35,10 +35,33 @@ pub(crate) fn write_atomically(
     let tmp = dir.join(tmp_name);
     let result = File::create(&tmp)
         .and_then(|mut file| write(&mut file))
-        .and_then(|()| std::fs::rename(&tmp, &absolute));
+        .and_then(|()| replace(&tmp, &absolute));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::io(&absolute, e));
     }
     Ok(absolute)
+}
+
+/// Moves `tmp` to `target`. An existing `target` is first renamed aside and removed after:
+/// ext4 (`auto_da_alloc`) flushes a file renamed *over* another one at once, which costs 4–15 ms
+/// for a 4 MB CSV, while a rename onto a free name costs microseconds. Readers see the old file
+/// or the new one; for a few microseconds in between, neither.
+fn replace(tmp: &Path, target: &Path) -> std::io::Result<()> {
+    let mut aside = tmp.as_os_str().to_owned();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
+    // Fails when there is no target yet (or it cannot be moved: the final rename then reports
+    // what is wrong).
+    let moved = std::fs::rename(target, &aside).is_ok();
+    if let Err(e) = std::fs::rename(tmp, target) {
+        if moved {
+            let _ = std::fs::rename(&aside, target);
+        }
+        return Err(e);
+    }
+    if moved {
+        let _ = std::fs::remove_file(&aside);
+    }
+    Ok(())
 }

@@ -4,9 +4,11 @@
 //! the HTTP layer); these parsers still read archived responses and the local emulator.
 //!
 //! - [`models`]: typed serde structs of the documented bodies (fitbit-api.md §2, §3, §5).
-//! - [`parse`]: pure functions body → [`crate::record`] types.
+//! - [`parse`]: pure functions body → [`crate::record`] types; `dataset` reads the 1sec
+//!   intraday array fast.
 //! - [`fetch`]: the request plan (URLs, range splitting) over [`crate::http::ApiGet`].
 
+mod dataset;
 pub mod fetch;
 pub mod models;
 pub mod parse;

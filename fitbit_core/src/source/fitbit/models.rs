@@ -15,6 +15,23 @@ pub struct HeartResponse {
     pub intraday: Option<HeartIntraday>,
 }
 
+/// [`HeartResponse`] with the intraday `dataset` left as raw JSON text, borrowed from the body,
+/// for the fast reader in `dataset.rs`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct HeartResponseRaw<'a> {
+    #[serde(rename = "activities-heart", default)]
+    pub activities_heart: Vec<HeartDay>,
+    #[serde(rename = "activities-heart-intraday", borrow)]
+    pub intraday: Option<HeartIntradayRaw<'a>>,
+}
+
+/// `activities-heart-intraday` with the `dataset` as raw JSON text.
+#[derive(Debug, Deserialize)]
+pub(crate) struct HeartIntradayRaw<'a> {
+    #[serde(borrow)]
+    pub dataset: Option<&'a serde_json::value::RawValue>,
+}
+
 /// One day of `activities-heart`, in either documented shape.
 ///
 /// - Summary shape: `{"dateTime", "value": {"heartRateZones", "restingHeartRate"?}}`.

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
+use super::dataset::read_heart_dataset;
 use super::models::{
-    HeartDayValue, HeartResponse, HrvIntradayResponse, HrvSummaryResponse, ProfileResponse,
+    HeartDay, HeartDayValue, HeartResponse, HeartResponseRaw, HrvIntradayResponse,
+    HrvSummaryResponse, ProfileResponse,
 };
 use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp};
-use crate::source::json::{decode, invalid};
+use crate::source::json::{decode, decode_borrowed, invalid};
 use crate::{Error, Result, time};
 
 const HEART_DAILY: &str = "Fitbit heart rate time series";
@@ -52,17 +54,30 @@ pub fn parse_heart_intraday(
     day: NaiveDate,
     tz: Option<Tz>,
 ) -> Result<(Option<DailyHr>, Vec<HrSample>)> {
+    // Fast path: the dataset in the layout Fitbit writes is read by hand (see `dataset.rs`).
+    // Anything else, errors included, goes through the typed models below.
+    if let Some(resp) = decode_borrowed::<HeartResponseRaw>(body) {
+        let summary = day_summary(&resp.activities_heart, day);
+        let intraday = resp.intraday.ok_or(Error::IntradayUnavailable)?;
+        let raw = intraday.dataset.map_or("[]", |d| d.get());
+        if let Some(points) = read_heart_dataset(raw.as_bytes()) {
+            let mut samples = SampleClock::new(day, tz);
+            let samples = points
+                .into_iter()
+                .map(|(t, bpm)| HrSample {
+                    time: samples.next(t),
+                    bpm,
+                    confidence: None,
+                })
+                .collect();
+            return Ok((summary, samples));
+        }
+    }
     let resp: HeartResponse = decode(body, HEART_INTRADAY)?;
-    let summary = resp.activities_heart.first().map(|d| DailyHr {
-        // `today` and other non-dates stand for the requested day.
-        date: NaiveDate::parse_from_str(&d.date_time, "%Y-%m-%d").unwrap_or(day),
-        resting_bpm: resting(&d.value),
-    });
+    let summary = day_summary(&resp.activities_heart, day);
     let intraday = resp.intraday.ok_or(Error::IntradayUnavailable)?;
-    let mut locals = Vec::with_capacity(intraday.dataset.len());
-    let mut bpms = Vec::with_capacity(intraday.dataset.len());
-    let mut date = day;
-    let mut prev: Option<NaiveTime> = None;
+    let mut clock = SampleClock::new(day, tz);
+    let mut samples = Vec::with_capacity(intraday.dataset.len());
     for (i, point) in intraday.dataset.iter().enumerate() {
         // Paths are built only on error: a 1sec day has 86,400 points.
         let path = |field: &str| format!("activities-heart-intraday.dataset[{i}].{field}");
@@ -70,28 +85,53 @@ pub fn parse_heart_intraday(
             .time
             .0
             .ok_or_else(|| invalid(HEART_INTRADAY, path("time"), "expected HH:mm:ss"))?;
-        if let Some(p) = prev
+        let bpm = to_bpm(point.value).map_err(|m| invalid(HEART_INTRADAY, path("value"), m))?;
+        samples.push(HrSample {
+            time: clock.next(t),
+            bpm,
+            confidence: None,
+        });
+    }
+    Ok((summary, samples))
+}
+
+/// The first `activities-heart` element as the day's summary.
+fn day_summary(days: &[HeartDay], day: NaiveDate) -> Option<DailyHr> {
+    days.first().map(|d| DailyHr {
+        // `today` and other non-dates stand for the requested day.
+        date: NaiveDate::parse_from_str(&d.date_time, "%Y-%m-%d").unwrap_or(day),
+        resting_bpm: resting(&d.value),
+    })
+}
+
+/// Turns the clock times of one day's dataset, in order, into timestamps: a time that drops by
+/// more than 12 h continues on the next day; offsets follow [`time::OffsetTracker`].
+struct SampleClock {
+    date: NaiveDate,
+    prev: Option<NaiveTime>,
+    offsets: Option<time::OffsetTracker>,
+}
+
+impl SampleClock {
+    fn new(day: NaiveDate, tz: Option<Tz>) -> Self {
+        SampleClock {
+            date: day,
+            prev: None,
+            offsets: tz.map(time::OffsetTracker::new),
+        }
+    }
+
+    fn next(&mut self, t: NaiveTime) -> Timestamp {
+        if let Some(p) = self.prev
             && t < p
             && p - t > Duration::hours(12)
         {
-            date = date.succ_opt().unwrap_or(date);
+            self.date = self.date.succ_opt().unwrap_or(self.date);
         }
-        prev = Some(t);
-        locals.push(date.and_time(t));
-        bpms.push(to_bpm(point.value).map_err(|m| invalid(HEART_INTRADAY, path("value"), m))?);
+        self.prev = Some(t);
+        let local = self.date.and_time(t);
+        Timestamp::new(local, self.offsets.as_mut().and_then(|o| o.offset(local)))
     }
-    let offsets = offsets_for(&locals, tz);
-    let samples = locals
-        .into_iter()
-        .zip(offsets)
-        .zip(bpms)
-        .map(|((local, offset), bpm)| HrSample {
-            time: Timestamp::new(local, offset),
-            bpm,
-            confidence: None,
-        })
-        .collect();
-    Ok((summary, samples))
 }
 
 /// Nightly HRV summaries (`dailyRmssd`, `deepRmssd`), ascending, one per date.
