@@ -16,7 +16,9 @@
 
 use polars::prelude::{AnyValue, DataFrame};
 
-use crate::table::format::{DatetimeStyle, push_date, push_datetime, push_float, to_millis};
+use crate::table::format::{
+    DatetimeStyle, push_date, push_datetime, push_float, text as cell_text, to_millis,
+};
 
 /// HTML shown by notebooks as `text/html`.
 #[derive(Clone, PartialEq, Eq)]
@@ -124,21 +126,19 @@ fn push_cell(html: &mut String, column: &polars::prelude::Column, row: usize) {
             html.push_str("<td style=\"color:#999\"><i>null</i></td>");
             return;
         }
-        AnyValue::Datetime(v, unit, _) => push_datetime(
-            &mut text,
-            to_millis(v, unit),
-            DatetimeStyle::for_column(column.name()),
-        ),
-        AnyValue::DatetimeOwned(v, unit, _) => push_datetime(
-            &mut text,
-            to_millis(v, unit),
-            DatetimeStyle::for_column(column.name()),
-        ),
-        AnyValue::Date(days) => push_date(&mut text, days),
+        AnyValue::Datetime(v, unit, _) => {
+            let style = DatetimeStyle::for_column(column.name());
+            text = cell_text(|out| push_datetime(out, to_millis(v, unit), style))
+        }
+        AnyValue::DatetimeOwned(v, unit, _) => {
+            let style = DatetimeStyle::for_column(column.name());
+            text = cell_text(|out| push_datetime(out, to_millis(v, unit), style))
+        }
+        AnyValue::Date(days) => text = cell_text(|out| push_date(out, days)),
         AnyValue::Float64(x) if x.is_nan() => text.push_str("NaN"),
         AnyValue::Float32(x) if x.is_nan() => text.push_str("NaN"),
-        AnyValue::Float64(x) => push_float(&mut text, x),
-        AnyValue::Float32(x) => push_float(&mut text, f64::from(x)),
+        AnyValue::Float64(x) => text = cell_text(|out| push_float(out, x)),
+        AnyValue::Float32(x) => text = cell_text(|out| push_float(out, f64::from(x))),
         AnyValue::String(s) => text.push_str(s),
         AnyValue::StringOwned(s) => text.push_str(&s),
         other => text = other.to_string(),

@@ -88,3 +88,23 @@ fn a_day_of_one_second_samples_keeps_the_fall_back_hour_twice() {
     assert_eq!(s[3600].time.local, s[7200].time.local);
     assert_ne!(s[3600].time.offset, s[7200].time.offset);
 }
+
+#[test]
+fn a_dataset_key_elsewhere_is_not_taken_for_the_samples() {
+    // An unknown "dataset" inside the day summary comes first; the samples are the real one.
+    let body = br#"{"activities-heart":[{"dateTime":"2026-11-01","dataset":[{"time":"09:00:00","value":99}],"value":{"heartRateZones":[]}}],"activities-heart-intraday":{"dataset":[{"time":"00:00:01","value":61},{"time":"00:00:02","value":62}],"datasetInterval":1,"datasetType":"second"}}"#;
+    let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let (_, s) = parse_heart_intraday(body, day, None).unwrap();
+    let bpm: Vec<u16> = s.iter().map(|x| x.bpm).collect();
+    assert_eq!(bpm, vec![61, 62]);
+}
+
+#[test]
+fn a_missing_intraday_block_is_still_reported() {
+    let body = br#"{"activities-heart":[{"dateTime":"2026-11-01","value":{"heartRateZones":[]}}],"other":{"dataset":[{"time":"00:00:01","value":61}]}}"#;
+    let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    assert!(matches!(
+        parse_heart_intraday(body, day, None),
+        Err(fitbit_core::Error::IntradayUnavailable)
+    ));
+}

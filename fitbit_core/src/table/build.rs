@@ -91,17 +91,35 @@ pub fn hrv_intraday(samples: &[HrvSample]) -> Result<DataFrame> {
 }
 
 /// Row order: by UTC instant when every timestamp has one (stable), else input order.
-pub(super) fn utc_order(times: impl ExactSizeIterator<Item = Timestamp>) -> Vec<usize> {
+pub(super) fn utc_order(times: impl ExactSizeIterator<Item = Timestamp> + Clone) -> Vec<usize> {
     let n = times.len();
-    let instants: Option<Vec<NaiveDateTime>> =
-        times.map(|t| t.utc().map(|u| u.naive_utc())).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    if let Some(instants) = instants
-        && !instants.is_sorted()
-    {
-        order.sort_by_key(|&i| instants[i]);
+    utc_reorder(times).unwrap_or_else(|| (0..n).collect())
+}
+
+/// [`utc_order`] when it differs from input order; `None` when the rows are already in UTC order
+/// (the usual case: a day of samples arrives in order) or some lack a UTC instant.
+pub(super) fn utc_reorder(times: impl Iterator<Item = Timestamp> + Clone) -> Option<Vec<usize>> {
+    // The instant as (seconds, nanoseconds) since the epoch, in integer arithmetic.
+    let key = |t: Timestamp| {
+        let offset = t.offset?;
+        let local = t.local.and_utc();
+        Some((
+            local.timestamp() - i64::from(offset.local_minus_utc()),
+            local.timestamp_subsec_nanos(),
+        ))
+    };
+    let mut prev = None;
+    for t in times.clone() {
+        let k = key(t)?;
+        if prev.is_some_and(|p| k < p) {
+            let keys: Vec<_> = times.map(|t| key(t).unwrap_or_default()).collect();
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by_key(|&i| keys[i]);
+            return Some(order);
+        }
+        prev = Some(k);
     }
-    order
+    None
 }
 
 /// The three time columns shared by the intraday tables.

@@ -31,12 +31,12 @@ pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> 
     };
     let first = df.slice(0, mid);
     let second = (mid < height).then(|| df.slice(mid as i64, height - mid));
-    let mut header = String::new();
+    let mut header = Vec::new();
     push_header(&mut header, df);
     std::thread::scope(|scope| {
         let second = second.as_ref().map(|part| {
             scope.spawn(move || {
-                let mut text = String::with_capacity(part.height() * 16 * part.width().max(1));
+                let mut text = Vec::with_capacity(part.height() * 16 * part.width().max(1));
                 push_rows(&mut text, part).map(|_| text)
             })
         });
@@ -47,17 +47,17 @@ pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> 
             for row in 0..first.height() {
                 push_row(&mut buf, &mut cells, row);
                 if buf.len() >= 1 << 16 {
-                    file.write_all(buf.as_bytes())?;
+                    file.write_all(&buf)?;
                     buf.clear();
                 }
             }
-            file.write_all(buf.as_bytes())?;
+            file.write_all(&buf)?;
             if let Some(handle) = second {
                 match handle
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))
                 {
-                    Ok(text) => file.write_all(text.as_bytes())?,
+                    Ok(text) => file.write_all(&text)?,
                     Err(e) => {
                         failure = Some(e);
                         return Err(std::io::Error::other("formatting failed"));
@@ -78,17 +78,17 @@ pub fn csv_string(df: &mut DataFrame) -> Result<String> {
     df.rechunk_mut();
     let df: &DataFrame = df;
     let height = df.height();
-    let mut out = String::with_capacity(64 + height * 16 * df.width().max(1));
+    let mut out = Vec::with_capacity(64 + height * 16 * df.width().max(1));
     push_header(&mut out, df);
     if height < PARALLEL_ROWS {
         push_rows(&mut out, df)?;
-        return Ok(out);
+        return Ok(into_text(out));
     }
     let mid = height / 2;
     let (first, second) = (df.slice(0, mid), df.slice(mid as i64, height - mid));
     let second = std::thread::scope(|scope| {
         let second = scope.spawn(|| {
-            let mut text = String::with_capacity(second.height() * 16 * df.width().max(1));
+            let mut text = Vec::with_capacity(second.height() * 16 * df.width().max(1));
             push_rows(&mut text, &second).map(|_| text)
         });
         push_rows(&mut out, &first)?;
@@ -96,18 +96,23 @@ pub fn csv_string(df: &mut DataFrame) -> Result<String> {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
-    out.push_str(&second);
-    Ok(out)
+    out.extend_from_slice(&second);
+    Ok(into_text(out))
 }
 
-fn push_header(out: &mut String, df: &DataFrame) {
+/// CSV bytes as text: every cell came from a `str` or is ASCII, so this never loses anything.
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn push_header(out: &mut Vec<u8>, df: &DataFrame) {
     for (i, column) in df.columns().iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_quoted(out, column.name().as_str());
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 /// Rows at or above which the rows are formatted by two threads (a 1-second day has 86,400).
@@ -118,7 +123,7 @@ fn cells_of(df: &DataFrame) -> Result<Vec<Cells<'_>>> {
 }
 
 /// Appends every row of `df` to `out`.
-fn push_rows(out: &mut String, df: &DataFrame) -> Result<()> {
+fn push_rows(out: &mut Vec<u8>, df: &DataFrame) -> Result<()> {
     let mut cells = cells_of(df)?;
     for row in 0..df.height() {
         push_row(out, &mut cells, row);
@@ -126,14 +131,14 @@ fn push_rows(out: &mut String, df: &DataFrame) -> Result<()> {
     Ok(())
 }
 
-fn push_row(out: &mut String, cells: &mut [Cells<'_>], row: usize) {
+fn push_row(out: &mut Vec<u8>, cells: &mut [Cells<'_>], row: usize) {
     for (i, c) in cells.iter_mut().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         c.push(out, row);
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 /// One column's values, materialised once so rows can be written by index.
@@ -176,7 +181,7 @@ impl<'a> Cells<'a> {
         })
     }
 
-    fn push(&mut self, out: &mut String, row: usize) {
+    fn push(&mut self, out: &mut Vec<u8>, row: usize) {
         match self {
             Cells::Datetime(v, writer) => {
                 if let Some(ms) = v[row] {
@@ -200,7 +205,7 @@ impl<'a> Cells<'a> {
             }
             Cells::Bool(v) => {
                 if let Some(b) = v[row] {
-                    out.push_str(if b { "true" } else { "false" })
+                    out.extend_from_slice(if b { b"true" } else { b"false" })
                 }
             }
             Cells::Text(v) => {
@@ -218,12 +223,12 @@ impl<'a> Cells<'a> {
 }
 
 /// Appends a text field, quoted (RFC 4180) only when it must be.
-fn push_quoted(out: &mut String, s: &str) {
+fn push_quoted(out: &mut Vec<u8>, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
     } else {
-        out.push_str(s);
+        out.extend_from_slice(s.as_bytes());
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::build::utc_order;
+use super::build::utc_reorder;
 use super::file::write_atomically;
 use super::format::{DatetimeStyle, DatetimeWriter, push_int};
 use crate::Result;
@@ -31,41 +31,39 @@ const PARALLEL_ROWS: usize = 20_000;
 /// # Ok::<(), fitbit_core::Error>(())
 /// ```
 pub fn write_hr_intraday_csv(samples: &[HrSample], path: impl AsRef<Path>) -> Result<PathBuf> {
-    let order = utc_order(samples.iter().map(|s| s.time));
-    let mid = if order.len() >= PARALLEL_ROWS {
-        order.len() / 2
-    } else {
-        order.len()
-    };
-    let (first, second) = order.split_at(mid);
+    // Rows in UTC order; a day of samples nearly always arrives that way already.
+    let order = utc_reorder(samples.iter().map(|s| s.time));
+    let row = |i: usize| &samples[order.as_ref().map_or(i, |o| o[i])];
+    let n = samples.len();
+    let mid = if n >= PARALLEL_ROWS { n / 2 } else { n };
     std::thread::scope(|scope| {
-        let second = (!second.is_empty()).then(|| {
+        let second = (mid < n).then(|| {
             scope.spawn(|| {
-                let mut text = String::with_capacity(second.len() * 56);
+                let mut text = Vec::with_capacity((n - mid) * 56);
                 let mut rows = Rows::new();
-                for &i in second {
-                    rows.push(&mut text, &samples[i]);
+                for i in mid..n {
+                    rows.push(&mut text, row(i));
                 }
                 text
             })
         });
         write_atomically(path.as_ref(), |file| {
-            let mut buf = String::with_capacity(1 << 17);
-            buf.push_str(HR_HEADER);
+            let mut buf = Vec::with_capacity(1 << 17);
+            buf.extend_from_slice(HR_HEADER.as_bytes());
             let mut rows = Rows::new();
-            for &i in first {
-                rows.push(&mut buf, &samples[i]);
+            for i in 0..mid {
+                rows.push(&mut buf, row(i));
                 if buf.len() >= 1 << 16 {
-                    file.write_all(buf.as_bytes())?;
+                    file.write_all(&buf)?;
                     buf.clear();
                 }
             }
-            file.write_all(buf.as_bytes())?;
+            file.write_all(&buf)?;
             if let Some(handle) = second {
                 let text = handle
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                file.write_all(text.as_bytes())?;
+                file.write_all(&text)?;
             }
             Ok(())
         })
@@ -88,28 +86,35 @@ impl Rows {
         }
     }
 
-    fn push(&mut self, out: &mut String, s: &HrSample) {
-        self.local
-            .push(out, s.time.local.and_utc().timestamp_millis());
-        out.push(',');
+    fn push(&mut self, out: &mut Vec<u8>, s: &HrSample) {
+        let local_ms = s.time.local.and_utc().timestamp_millis();
+        self.local.push(out, local_ms);
+        out.push(b',');
         push_int(out, i64::from(s.bpm));
-        out.push(',');
-        if let Some(utc) = s.time.utc() {
-            self.utc.push(out, utc.timestamp_millis());
+        out.push(b',');
+        if let Some(off) = s.time.offset {
+            // The UTC instant, as `Timestamp::utc` computes it, in plain integer arithmetic.
+            self.utc
+                .push(out, local_ms - i64::from(off.local_minus_utc()) * 1000);
         }
-        out.push(',');
+        out.push(b',');
         if let Some(off) = s.time.offset {
             let known = self.offsets.iter().position(|(o, _)| *o == off);
             let i = known.unwrap_or_else(|| {
                 self.offsets.push((off, off.to_string()));
                 self.offsets.len() - 1
             });
-            out.push_str(&self.offsets[i].1);
+            let text = self.offsets[i].1.as_bytes();
+            match text.get(..6) {
+                // `+HH:MM`, nearly always: a fixed-size copy.
+                Some(six) if text.len() == 6 => out.extend_from_slice(six),
+                _ => out.extend_from_slice(text),
+            }
         }
-        out.push(',');
+        out.push(b',');
         if let Some(c) = s.confidence {
             push_int(out, i64::from(c));
         }
-        out.push('\n');
+        out.push(b'\n');
     }
 }

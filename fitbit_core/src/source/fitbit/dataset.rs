@@ -1,26 +1,65 @@
 //! A hand-written reader for the intraday heart-rate `dataset` array in the exact layout the
 //! Fitbit Web API writes (`[{"time":"00:00:01","value":63},…]`: no whitespace, keys in this
 //! order, whole-number values). A 1-second day has 86,400 points; generic serde decoding spends
-//! most of its time on per-key bookkeeping, this reads them several times faster.
+//! most of its time on per-key bookkeeping for them, and even skipping them costs serde more than
+//! reading them here.
 //!
 //! It only ever answers "here are the points" or "not this layout": any deviation returns `None`
 //! and the caller decodes the body with the typed serde models instead, which also name the JSON
 //! path of a real error. So it can be strict without being fragile.
 
 use chrono::NaiveTime;
+use serde_json::value::RawValue;
 
-/// The points of a raw `dataset` array (the JSON text of the value, `[` to `]`), as
-/// `(time, bpm)`, or `None` when the text is not in the exact layout described above.
-pub(crate) fn read_heart_dataset(raw: &[u8]) -> Option<Vec<(NaiveTime, u16)>> {
+/// A heart-rate body split in two: the dataset's points, read by hand, and the rest of the body
+/// with `[]` in the dataset's place, for serde.
+#[derive(Debug)]
+pub(crate) struct SplitBody {
+    pub points: Vec<(NaiveTime, u16)>,
+    pub rest: Vec<u8>,
+    /// Where the `[]` stands in `rest`.
+    at: usize,
+}
+
+impl SplitBody {
+    /// Whether `dataset`, as serde decoded it from [`Self::rest`], is the `[]` put in place of
+    /// the points: proof that they were the value of that very key, not of some other one.
+    pub fn is_dataset(&self, dataset: &RawValue) -> bool {
+        let text = dataset.get();
+        text == "[]" && text.as_ptr() as usize == self.rest.as_ptr() as usize + self.at
+    }
+}
+
+/// Finds the first `"dataset":[` in `body` and reads its array by hand. `None` when there is
+/// none or it is not in Fitbit's layout.
+pub(crate) fn split_heart_body(body: &[u8]) -> Option<SplitBody> {
+    const KEY: &[u8] = b"\"dataset\":[";
+    let key = body.windows(KEY.len()).position(|w| w == KEY)?;
+    // A quote after a backslash would be inside a string (the proof in `is_dataset` would
+    // catch it too; this just gives up early).
+    if key > 0 && body[key - 1] == b'\\' {
+        return None;
+    }
+    let at = key + KEY.len() - 1;
+    let (points, len) = read_heart_dataset(&body[at..])?;
+    let mut rest = Vec::with_capacity(body.len() - len + 2);
+    rest.extend_from_slice(&body[..at]);
+    rest.extend_from_slice(b"[]");
+    rest.extend_from_slice(&body[at + len..]);
+    Some(SplitBody { points, rest, at })
+}
+
+/// The points of the `dataset` array at the start of `text` (from its `[`), as `(time, bpm)`,
+/// and the length of the array's text; `None` when it is not in the exact layout above.
+pub(crate) fn read_heart_dataset(text: &[u8]) -> Option<(Vec<(NaiveTime, u16)>, usize)> {
     const OPEN: &[u8] = b"{\"time\":\"";
     const MID: &[u8] = b"\",\"value\":";
-    let rest = raw.strip_prefix(b"[")?;
-    if rest == b"]" {
-        return Some(Vec::new());
+    let mut rest = text.strip_prefix(b"[")?;
+    if rest.first() == Some(&b']') {
+        return Some((Vec::new(), 2));
     }
-    // A point takes about 30 bytes; over-reserving a little avoids regrowing a 1 MB vector.
-    let mut points = Vec::with_capacity(rest.len() / 28 + 1);
-    let mut rest = rest;
+    // A point takes about 30 bytes of text; this over-reserves a little for the day's array.
+    let mut points = Vec::with_capacity(text.len().min(4 << 20) / 28 + 1);
     loop {
         rest = rest.strip_prefix(OPEN)?;
         let (clock, after) = rest.split_first_chunk::<8>()?;
@@ -37,7 +76,7 @@ pub(crate) fn read_heart_dataset(raw: &[u8]) -> Option<Vec<(NaiveTime, u16)>> {
         points.push((time, bpm));
         match rest[digits..] {
             [b'}', b',', ref tail @ ..] => rest = tail,
-            [b'}', b']'] => return Some(points),
+            [b'}', b']', ref tail @ ..] => return Some((points, text.len() - tail.len())),
             _ => return None,
         }
     }
@@ -67,15 +106,25 @@ mod tests {
     #[test]
     fn reads_the_fitbit_layout() {
         let raw = br#"[{"time":"00:00:00","value":56},{"time":"23:59:59","value":187},{"time":"12:00:07","value":0}]"#;
+        let points = vec![(t(0, 0, 0), 56), (t(23, 59, 59), 187), (t(12, 0, 7), 0)];
+        assert_eq!(read_heart_dataset(raw), Some((points.clone(), raw.len())));
+        let mut more = raw.to_vec();
+        more.extend_from_slice(br#","datasetInterval":1}"#);
+        assert_eq!(read_heart_dataset(&more), Some((points, raw.len())));
+        assert_eq!(read_heart_dataset(b"[]}"), Some((vec![], 2)));
+    }
+
+    #[test]
+    fn a_split_body_proves_where_its_dataset_was() {
+        let body = br#"{"activities-heart-intraday":{"dataset":[{"time":"00:00:01","value":61}]}}"#;
+        let split = split_heart_body(body).unwrap();
+        assert_eq!(split.points, vec![(t(0, 0, 1), 61)]);
         assert_eq!(
-            read_heart_dataset(raw),
-            Some(vec![
-                (t(0, 0, 0), 56),
-                (t(23, 59, 59), 187),
-                (t(12, 0, 7), 0)
-            ])
+            split.rest,
+            br#"{"activities-heart-intraday":{"dataset":[]}}"#
         );
-        assert_eq!(read_heart_dataset(b"[]"), Some(vec![]));
+        let elsewhere: Box<RawValue> = serde_json::from_str("[]").unwrap();
+        assert!(!split.is_dataset(&elsewhere));
     }
 
     #[test]
@@ -91,7 +140,6 @@ mod tests {
             br#"[{"time":"00:00:00","value":99999}]"#,
             br#"[{"time":"00:00:00","value":56},]"#,
             br#"[{"time":"00:00:00","value":56}"#,
-            br#"[{"time":"00:00:00","value":56}] "#,
             br#"[{"time":"00:00:00","value":56,"extra":1}]"#,
             br#"null"#,
             b"",

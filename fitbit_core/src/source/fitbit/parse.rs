@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::dataset::read_heart_dataset;
+use super::dataset::split_heart_body;
 use super::models::{
     HeartDay, HeartDayValue, HeartResponse, HeartResponseRaw, HrvIntradayResponse,
     HrvSummaryResponse, ProfileResponse,
@@ -54,24 +54,25 @@ pub fn parse_heart_intraday(
     day: NaiveDate,
     tz: Option<Tz>,
 ) -> Result<(Option<DailyHr>, Vec<HrSample>)> {
-    // Fast path: the dataset in the layout Fitbit writes is read by hand (see `dataset.rs`).
-    // Anything else, errors included, goes through the typed models below.
-    if let Some(resp) = decode_borrowed::<HeartResponseRaw>(body) {
-        let summary = day_summary(&resp.activities_heart, day);
-        let intraday = resp.intraday.ok_or(Error::IntradayUnavailable)?;
-        let raw = intraday.dataset.map_or("[]", |d| d.get());
-        if let Some(points) = read_heart_dataset(raw.as_bytes()) {
-            let mut samples = SampleClock::new(day, tz);
-            let samples = points
-                .into_iter()
-                .map(|(t, bpm)| HrSample {
-                    time: samples.next(t),
-                    bpm,
-                    confidence: None,
-                })
-                .collect();
-            return Ok((summary, samples));
-        }
+    // Fast path: the dataset in the layout Fitbit writes is read by hand and the rest of the
+    // body by serde (see `dataset.rs`). Anything else, errors included, goes through the typed
+    // models below.
+    if let Some(split) = split_heart_body(body)
+        && let Some(resp) = decode_borrowed::<HeartResponseRaw>(&split.rest)
+        && let Some(dataset) = resp.intraday.as_ref().and_then(|i| i.dataset)
+        && split.is_dataset(dataset)
+    {
+        let mut clock = SampleClock::new(day, tz);
+        let samples = split
+            .points
+            .iter()
+            .map(|&(t, bpm)| HrSample {
+                time: clock.next(t),
+                bpm,
+                confidence: None,
+            })
+            .collect();
+        return Ok((day_summary(&resp.activities_heart, day), samples));
     }
     let resp: HeartResponse = decode(body, HEART_INTRADAY)?;
     let summary = day_summary(&resp.activities_heart, day);
