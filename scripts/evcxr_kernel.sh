@@ -5,7 +5,9 @@
 #     fitbit_core) survive kernel restarts. One build dir serves one kernel at a time, so each
 #     running kernel takes the first free "slot" (flock); headless runs are sequential and always
 #     get slot 0, the one the setup warmed.
-#   - EVCXR_CONFIG_DIR = scripts/evcxr (init.evcxr: compilation cache, optimisation level).
+#   - EVCXR_CONFIG_DIR = scripts/evcxr for slot 0 (optimisation level), scripts/evcxr-shared for
+#     the others (adds evcxr's compilation cache so an empty build dir fills fast); see
+#     scripts/evcxr/README.md.
 # Everything is overridable: EVCXR_BUILD_ROOT, EVCXR_TMPDIR, EVCXR_CONFIG_DIR.
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,14 +27,13 @@ if sysroot="$(rustc --print sysroot 2>/dev/null)"; then
   export LD_LIBRARY_PATH="$sysroot/lib/rustlib/$host/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 
-export EVCXR_CONFIG_DIR="${EVCXR_CONFIG_DIR:-$here/evcxr}"
-
+config_dir="${EVCXR_CONFIG_DIR:-}"
+slot=0
 if [ -z "${EVCXR_TMPDIR:-}" ]; then
   # Outside the repo: a build dir inside the cargo workspace would be taken for a stray member.
   key="$(basename "$repo")-$(printf '%s' "$repo" | cksum | cut -d' ' -f1)"
   root="${EVCXR_BUILD_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/fitbit-notebooks/$key}"
   mkdir -p "$root"
-  slot=0
   if command -v flock >/dev/null 2>&1; then
     while [ "$slot" -lt 8 ]; do
       exec 9>"$root/slot$slot.lock"
@@ -44,5 +45,9 @@ if [ -z "${EVCXR_TMPDIR:-}" ]; then
   export EVCXR_TMPDIR="$root/slot$slot"
   mkdir -p "$EVCXR_TMPDIR"
 fi
+if [ -z "$config_dir" ]; then
+  if [ "$slot" = 0 ]; then config_dir="$here/evcxr"; else config_dir="$here/evcxr-shared"; fi
+fi
+export EVCXR_CONFIG_DIR="$config_dir"
 
 exec "${EVCXR_JUPYTER:-evcxr_jupyter}" "$@"
