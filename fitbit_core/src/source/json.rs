@@ -7,7 +7,7 @@ use crate::{Error, Result};
 /// Decode `body` as `T`. A leading UTF-8 BOM is ignored. On failure the error names the
 /// response (`what`) and the JSON path that did not match (`activities-heart[0].value`).
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let body = without_bom(body);
     // Fast path: plain serde_json. Only when that fails is the body decoded again with path
     // tracking, to say where it failed (tracking every path costs about half the parse time).
     if let Ok(value) = serde_json::from_slice::<T>(body) {
@@ -30,8 +30,12 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> 
 /// Decode `body` as `T` borrowing from it, or `None`: for fast paths whose caller falls back
 /// to [`decode`] (which names the failing JSON path) when this does not work.
 pub(crate) fn decode_borrowed<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Option<T> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    serde_json::from_slice(body).ok()
+    serde_json::from_slice(without_bom(body)).ok()
+}
+
+/// `body` without a leading UTF-8 byte order mark.
+fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// A [`Error::Parse`] for a value that deserialized but does not make sense (a bad date).

@@ -112,7 +112,8 @@ pub(super) fn utc_reorder(times: impl Iterator<Item = Timestamp> + Clone) -> Opt
     for t in times.clone() {
         let k = key(t)?;
         if prev.is_some_and(|p| k < p) {
-            let keys: Vec<_> = times.map(|t| key(t).unwrap_or_default()).collect();
+            // Out of order: sort, unless a later row has no instant (then input order stays).
+            let keys: Vec<_> = times.map(key).collect::<Option<_>>()?;
             let mut order: Vec<usize> = (0..keys.len()).collect();
             order.sort_by_key(|&i| keys[i]);
             return Some(order);

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{DataFrame, DataType};
 
 use super::file::write_atomically;
-use super::format::{DatetimeStyle, DatetimeWriter, push_date, push_float, push_int, to_millis};
+use super::format::{
+    DatetimeStyle, DatetimeWriter, into_text, push_date, push_float, push_int, to_millis,
+};
 use crate::Result;
 
 /// Writes `df` as CSV to `path` (atomically: a temporary file in the same directory, then a
@@ -98,11 +100,6 @@ pub fn csv_string(df: &mut DataFrame) -> Result<String> {
     })?;
     out.extend_from_slice(&second);
     Ok(into_text(out))
-}
-
-/// CSV bytes as text: every cell came from a `str` or is ASCII, so this never loses anything.
-fn into_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn push_header(out: &mut Vec<u8>, df: &DataFrame) {

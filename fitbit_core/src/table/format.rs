@@ -43,6 +43,11 @@ pub(crate) fn to_millis(value: i64, unit: TimeUnit) -> i64 {
 pub(crate) fn text(write: impl FnOnce(&mut Vec<u8>)) -> String {
     let mut bytes = Vec::new();
     write(&mut bytes);
+    into_text(bytes)
+}
+
+/// Written cells as text: every cell came from a `str` or is ASCII, so this never loses anything.
+pub(crate) fn into_text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

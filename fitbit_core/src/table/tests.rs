@@ -93,6 +93,28 @@ fn dst_fall_back_keeps_both_rows_in_utc_order() {
 }
 
 #[test]
+fn a_row_without_offset_after_an_out_of_order_pair_keeps_input_order() {
+    // Rows 0 and 1 are out of UTC order, row 2 has no offset: nothing can be sorted, so the
+    // table and the direct CSV both keep the input order.
+    let samples = [
+        hr(at(2023, 7, 31, 0, 0, 10), hours(2), 63),
+        hr(at(2023, 7, 31, 0, 0, 5), hours(2), 62),
+        hr(at(2023, 7, 31, 0, 0, 1), None, 61),
+    ];
+    let mut df = hr_intraday(&samples).unwrap();
+    let text = csv_string(&mut df).unwrap();
+    let bpm: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(bpm, vec!["63", "62", "61"]);
+    let dir = tempfile::tempdir().unwrap();
+    let direct = crate::table::write_hr_intraday_csv(&samples, dir.path().join("x.csv")).unwrap();
+    assert_eq!(std::fs::read_to_string(direct).unwrap(), text);
+}
+
+#[test]
 fn without_offsets_input_order_is_kept() {
     let samples = [
         hr(at(2023, 7, 31, 0, 0, 10), None, 63),

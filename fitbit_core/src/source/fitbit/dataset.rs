@@ -83,7 +83,7 @@ pub(crate) fn read_heart_dataset(text: &[u8]) -> Option<(Vec<(NaiveTime, u16)>, 
 }
 
 /// `HH:MM:SS` as 8 bytes; `None` unless every field is two digits in range.
-fn read_clock(b: &[u8; 8]) -> Option<NaiveTime> {
+pub(crate) fn read_clock(b: &[u8; 8]) -> Option<NaiveTime> {
     let two = |i: usize| {
         let (a, c) = (b[i], b[i + 1]);
         (a.is_ascii_digit() && c.is_ascii_digit())

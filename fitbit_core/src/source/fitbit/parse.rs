@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::dataset::split_heart_body;
+use super::dataset::{read_clock, split_heart_body};
 use super::models::{
     HeartDay, HeartDayValue, HeartResponse, HeartResponseRaw, HrvIntradayResponse,
     HrvSummaryResponse, ProfileResponse,
@@ -244,12 +244,8 @@ fn parse_date(s: &str, what: &str, path: &str) -> Result<NaiveDate> {
 /// `HH:mm:ss` or `HH:mm`. The common `HH:mm:ss` is read by hand: a 1sec day has 86,400 of them.
 pub(crate) fn parse_clock(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
-    if let [h1, h2, b':', m1, m2, b':', s1, s2] = *s.as_bytes() {
-        let two = |a: u8, b: u8| {
-            (a.is_ascii_digit() && b.is_ascii_digit())
-                .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
-        };
-        return NaiveTime::from_hms_opt(two(h1, h2)?, two(m1, m2)?, two(s1, s2)?);
+    if let Ok(clock) = <&[u8; 8]>::try_from(s.as_bytes()) {
+        return read_clock(clock);
     }
     NaiveTime::parse_from_str(s, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
