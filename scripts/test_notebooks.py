@@ -122,16 +122,19 @@ def compare_import_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
     return compare_dirs(nb_out, cli_out)[0]
 
 
-DEMO_GOOGLE_CLIENT = {  # the emulator's built-in Google OAuth client (fitbit_sim config)
-    "client_id": "demo.apps.googleusercontent.com", "client_secret": "demo-google-secret",
-    "access_token": "", "refresh_token": "",
+DEMO_CLIENTS = {  # the emulator's built-in OAuth clients (fitbit_sim config)
+    "google": {"client_id": "demo.apps.googleusercontent.com", "client_secret": "demo-google-secret",
+               "access_token": "", "refresh_token": ""},
+    "fitbit": {"client_id": "23DEMO", "client_secret": "demo-fitbit-secret",
+               "access_token": "", "refresh_token": ""},
 }
 
 
-def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list[str]:
-    """update_token's section 4 for real: begin, 'open' the URL, paste the redirect, then refresh
-    and test-request with the new tokens. Runs the notebook's own cells (connect, authorize,
-    paste, refresh, test request), with the address the emulator redirects to pasted in."""
+def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str], provider: str) -> list[str]:
+    """update_token's section 4 for real, for one provider: begin, 'open' the URL, paste the
+    redirect, then refresh and test-request with the new tokens. Runs the notebook's own cells
+    (connect, authorize, paste, refresh, test request), with the address the emulator redirects
+    to pasted in (Google's with `scope=https://…`, Fitbit's with `#_=_`)."""
     import json
     import urllib.error
     import urllib.request
@@ -150,10 +153,10 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list
     except StopIteration:
         return ["update_token: could not find the connect/authorize/paste/refresh/check cells"]
     nb.cells = [nbformat.from_dict(dict(c)) for c in cells]
-    folder = work / "authorize"
+    folder = work / f"authorize-{provider}"
     folder.mkdir(parents=True)
     config = folder / "fb_conf.json"
-    config.write_text(json.dumps(DEMO_GOOGLE_CLIENT))
+    config.write_text(json.dumps(DEMO_CLIENTS[provider]))
     variant = folder / "update_token_authorize.ipynb"
     nbformat.write(nb, variant)
 
@@ -182,20 +185,20 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str]) -> list
                       on_cell_executed=paste_redirect)
     problems = []
     if not r.ok:
-        return [f"authorize round trip failed: {nbrun.error_summary(r.error)}"]
+        return [f"authorize round trip ({provider}) failed: {nbrun.error_summary(r.error)}"]
     if os.environ.get("NB_TEST_VERBOSE"):
         print("\n".join(text_outputs(r.nb)))
     saved = json.loads(config.read_text())
     if not saved.get("refresh_token") or not saved.get("access_token"):
-        problems.append("after authorizing, fb_conf.json has no tokens")
+        problems.append(f"after authorizing with {provider}, fb_conf.json has no tokens")
     texts = "\n".join(text_outputs(r.nb))
     if "The request succeeded." not in texts:
-        problems.append("authorize round trip: no 'The request succeeded.'")
+        problems.append(f"authorize round trip ({provider}): no 'The request succeeded.'")
     for key in ("access_token", "refresh_token", "client_secret"):
         if saved.get(key) and saved[key] in texts:
             problems.append(f"the notebook output shows the {key}")
     if not problems:
-        print("    authorized from the notebook (URL, pasted redirect), refreshed, test request ok")
+        print(f"    {provider}: authorized from the notebook (URL, pasted redirect), refreshed, test request ok")
     return problems
 
 
@@ -262,7 +265,8 @@ def main() -> int:
                 print(nbrun.describe(r))
                 problems += check(nb_path, r, out, cli_out)
                 if nb_path.stem == "update_token" and r.ok:
-                    problems += authorize_round_trip(nb_path, work, env)
+                    for provider in DEMO_CLIENTS:
+                        problems += authorize_round_trip(nb_path, work, env, provider)
                 if problems:
                     failed += 1
                     print(f"FAIL {nb_path.name}")

@@ -71,8 +71,25 @@ fn get_location(url: &str) -> String {
     r.header("location").unwrap().to_string()
 }
 
-/// Starts `fitbit auth`, returns the child and the authorize URL it printed.
-fn start_auth(mut cmd: Command) -> (std::process::Child, String) {
+/// A running `fitbit auth`: the child, the authorize URL it printed, and the rest of its output.
+struct Auth {
+    child: std::process::Child,
+    url: String,
+    rest: std::thread::JoinHandle<String>,
+}
+
+impl Auth {
+    /// Waits for the command; returns whether it succeeded and everything it printed after the URL.
+    fn finish(mut self) -> (bool, String) {
+        let ok = self.child.wait().unwrap().success();
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut err).unwrap();
+        (ok, format!("{}{err}", self.rest.join().unwrap()))
+    }
+}
+
+/// Starts `fitbit auth`, returns it once it has printed the authorize URL.
+fn start_auth(mut cmd: Command) -> Auth {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -87,8 +104,52 @@ fn start_auth(mut cmd: Command) -> (std::process::Child, String) {
             break line;
         }
     };
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
+    let rest =
+        std::thread::spawn(move || lines.map_while(|l| l.ok()).collect::<Vec<_>>().join("\n"));
+    Auth { child, url, rest }
+}
+
+/// A test browser: opens the authorize URL at the emulator (which approves at once), follows its
+/// 302 to the redirect URI as a browser does (without the fragment), returns the final answer.
+fn browse(authorize_url: &str) -> (String, fitbit_core::http::Response) {
+    let location = get_location(authorize_url);
+    let t = ReqwestTransport::new().unwrap();
+    let target = location.split('#').next().unwrap();
+    let page = t.send(&Request::get(target)).unwrap();
+    (location, page)
+}
+
+/// The config after an authorization: tokens present, mode 0600, none of them in `printed`.
+fn assert_authorized(path: &Path, printed: &str) -> Config {
+    use std::os::unix::fs::PermissionsExt;
+    let cfg = ConfigStore::new(path).load().unwrap();
+    assert!(!cfg.access_token.is_empty() && !cfg.refresh_token.is_empty());
+    assert_eq!(
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    for secret in [
+        cfg.access_token.expose(),
+        cfg.refresh_token.expose(),
+        cfg.client_secret.expose(),
+    ] {
+        assert!(!printed.contains(secret), "a secret was printed: {printed}");
+    }
+    cfg
+}
+
+fn write_client(dir: &Path, provider: Provider) -> PathBuf {
+    let body = match provider {
+        Provider::Fitbit => {
+            r#"{"client_id":"23DEMO","client_secret":"demo-fitbit-secret","access_token":"","refresh_token":""}"#
+        }
+        Provider::Google => {
+            r#"{"client_id":"demo.apps.googleusercontent.com","client_secret":"demo-google-secret","access_token":"","refresh_token":""}"#
+        }
+    };
+    let path = dir.join("fb_conf.json");
+    std::fs::write(&path, body).unwrap();
+    path
 }
 
 #[test]
@@ -122,7 +183,8 @@ fn auth_through_the_loopback_redirect_writes_a_private_config() {
     let mut cmd = fitbit(&sim, dir.path());
     let redirect = format!("http://127.0.0.1:{port}/callback");
     cmd.args(["auth", "--redirect-uri", &redirect, "--timeout", "30"]);
-    let (mut child, url) = start_auth(cmd);
+    let auth = start_auth(cmd);
+    let url = auth.url.clone();
     assert!(url.contains("code_challenge_method=S256") && url.contains("state="));
     let location = get_location(&url);
     assert!(location.ends_with("#_=_"), "Fitbit appends #_=_");
@@ -132,7 +194,7 @@ fn auth_through_the_loopback_redirect_writes_a_private_config() {
         .send(&Request::get(location.trim_end_matches("#_=_")))
         .unwrap();
     assert_eq!(page.status, 200);
-    assert!(child.wait().unwrap().success());
+    assert!(auth.finish().0);
     let path = dir.path().join("fb_conf.json");
     let cfg = ConfigStore::new(&path).load().unwrap();
     assert!(!cfg.access_token.is_empty() && !cfg.refresh_token.is_empty());
@@ -155,18 +217,122 @@ fn auth_by_pasting_the_redirected_url_for_google() {
     .unwrap();
     let mut cmd = fitbit(&sim, dir.path());
     cmd.args(["auth", "--no-listen", "--timeout", "30"]);
-    let (mut child, url) = start_auth(cmd);
-    assert!(url.contains("access_type=offline") && url.contains("prompt=consent"));
-    let location = get_location(&url);
-    let mut stdin = child.stdin.take().unwrap();
+    let mut auth = start_auth(cmd);
+    assert!(auth.url.contains("access_type=offline") && auth.url.contains("prompt=consent"));
+    let location = get_location(&auth.url);
+    assert!(
+        location.contains("&scope=https://"),
+        "Google's redirect shape: {location}"
+    );
+    let mut stdin = auth.child.stdin.take().unwrap();
     writeln!(stdin, "not an url").unwrap();
-    writeln!(stdin, "{location}").unwrap();
-    assert!(child.wait().unwrap().success());
-    let cfg = ConfigStore::new(dir.path().join("fb_conf.json"))
-        .load()
-        .unwrap();
-    assert!(!cfg.refresh_token.is_empty());
+    writeln!(stdin, "  {location}  ").unwrap();
+    let (ok, printed) = auth.finish();
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains("copy the whole address"),
+        "a wrong paste says what to copy: {printed}"
+    );
+    let cfg = assert_authorized(&dir.path().join("fb_conf.json"), &printed);
     assert_eq!(cfg.provider(), fitbit_core::Provider::Google);
+}
+
+#[test]
+fn auth_through_the_loopback_for_a_google_desktop_client() {
+    // The README's recommended setup: a Desktop client, no redirect_uri in the config, a free
+    // loopback port. Google's redirect carries `scope=https://…` values.
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_client(dir.path(), Provider::Google);
+    let mut cmd = fitbit(&sim, dir.path());
+    cmd.args(["auth", "--timeout", "30"]);
+    let auth = start_auth(cmd);
+    let (location, page) = browse(&auth.url);
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    assert!(
+        location.contains("&scope=https://"),
+        "Google's redirect shape: {location}"
+    );
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    assert!(String::from_utf8_lossy(&page.body).contains("You can close this tab"));
+    let (ok, printed) = auth.finish();
+    assert!(ok, "{printed}");
+    let cfg = assert_authorized(&path, &printed);
+    assert_eq!(cfg.provider(), fitbit_core::Provider::Google);
+    assert!(
+        cfg.redirect_uri
+            .as_deref()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    // The tokens work: `fitbit token` and a day of heart rate with them.
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(
+        o.status.success() && text(&o).contains("The request succeeded."),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn auth_by_pasting_the_redirected_url_for_fitbit() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_client(dir.path(), Provider::Fitbit);
+    let mut cmd = fitbit(&sim, dir.path());
+    cmd.args(["auth", "--no-listen", "--timeout", "30"]);
+    let mut auth = start_auth(cmd);
+    assert!(
+        auth.url
+            .contains("redirect_uri=http%3A%2F%2Flocalhost%3A8000"),
+        "{}",
+        auth.url
+    );
+    let location = get_location(&auth.url);
+    assert!(
+        location.starts_with("http://localhost:8000") && location.ends_with("#_=_"),
+        "{location}"
+    );
+    let mut stdin = auth.child.stdin.take().unwrap();
+    writeln!(stdin, "{location}\r").unwrap();
+    let (ok, printed) = auth.finish();
+    assert!(ok, "{printed}");
+    let cfg = assert_authorized(&path, &printed);
+    assert_eq!(cfg.provider(), fitbit_core::Provider::Fitbit);
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(
+        o.status.success() && text(&o).contains("The request succeeded."),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn token_refreshes_an_expired_google_token_and_keeps_the_refresh_token() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = config(&sim, dir.path(), Provider::Google, -60);
+    let before = ConfigStore::new(&path).load().unwrap();
+    let mut c = fitbit(&sim, dir.path());
+    c.arg("token");
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("The request succeeded."));
+    let after = ConfigStore::new(&path).load().unwrap();
+    assert_ne!(
+        before.access_token, after.access_token,
+        "a new access token was saved"
+    );
+    assert_eq!(
+        before.refresh_token, after.refresh_token,
+        "Google does not rotate it"
+    );
+    assert!(!text(&o).contains(after.access_token.expose()));
+    assert_eq!(sim.control().counters().token_refreshes, 1);
 }
 
 #[test]
@@ -408,4 +574,42 @@ fn import_reads_an_export_folder_into_the_same_csvs() {
             .join("out/Fitbit_HR_2019-04-22_2019-04-22.parquet")
             .exists()
     );
+}
+
+#[test]
+fn import_reads_a_google_health_export_into_the_same_csvs() {
+    // The Google-era layout: `*_GoogleData/heart_rate_YYYY-MM-DD.csv` with UTC `Z` instants.
+    // 2024-10-27 is Berlin's DST fall-back day: 00:00:04Z is 02:00:04 at +02:00.
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
+    let folder = dir
+        .path()
+        .join("Takeout/Google Health/Physical Activity_GoogleData");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        fixtures.join("takeout_heart_rate_googledata_2024-10-27.csv"),
+        folder.join("heart_rate_2024-10-27.csv"),
+    )
+    .unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+    c.current_dir(dir.path()).args([
+        "import",
+        "Takeout",
+        "--tz",
+        "utc:Europe/Berlin",
+        "--out",
+        "out",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.path().join("out/Fitbit_HR_2024-10-27.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("timestamp,heartrate,timestamp_utc,utc_offset"));
+    assert!(
+        rows[1].starts_with("2024-10-27 02:00:04,65,2024-10-27T00:00:04Z,+02:00"),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(rows.len(), 1 + 7, "every sample of the file");
 }

@@ -126,73 +126,145 @@ impl AuthRequest {
     }
 }
 
-/// The authorization code from a redirect: a full URL (`http://127.0.0.1:8080/?code=…&state=…#_=_`)
-/// or just its query string. Checks `state`; `error=access_denied` means the user declined.
+/// The authorization code from a redirect, however it reached us: the whole address the browser
+/// ended on (`http://127.0.0.1:8080/?code=…&state=…#_=_`), its query alone (with or without the
+/// leading `?`), or the request target the loopback listener read (`/?state=…&code=…`). Extra
+/// parameters may come in any order (Google adds `scope=https://…` with unencoded `://`,
+/// `authuser`, `prompt`, `hd`, `iss`); a fragment (`#_=_`) and white space from a paste (a
+/// trailing newline, a line break where a terminal wrapped the address) are ignored. Checks
+/// `state`; `error=access_denied` means the user declined.
 ///
 /// ```
 /// use fitbit_core::auth::parse_redirect;
 /// assert_eq!(parse_redirect("http://localhost:8080/?code=abc&state=s1#_=_", "s1")?, "abc");
 /// assert_eq!(parse_redirect("code=abc&state=s1", "s1")?, "abc");
+/// assert_eq!(
+///     parse_redirect("/?state=s1&code=4/0Ab&scope=https://www.googleapis.com/auth/x", "s1")?,
+///     "4/0Ab"
+/// );
 /// assert!(parse_redirect("?code=abc&state=other", "s1").is_err());
 /// # Ok::<(), fitbit_core::Error>(())
 /// ```
 pub fn parse_redirect(input: &str, expected_state: &str) -> Result<String> {
-    let input = input.trim();
-    let no_fragment = input.split('#').next().unwrap_or("");
-    let query = match no_fragment.split_once('?') {
-        Some((_, q)) => q,
-        None if no_fragment.contains("://") => {
+    let params = RedirectParams::parse(input)?;
+    params.code(expected_state)
+}
+
+/// The OAuth parameters of a redirect (RFC 6749 §4.1.2), read with the `url` crate's parsers.
+#[derive(Default)]
+struct RedirectParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    description: Option<String>,
+}
+
+/// Where a redirect's parameters are resolved against when only a path or a query was given.
+const LOOPBACK_BASE: &str = "http://127.0.0.1/";
+
+impl RedirectParams {
+    fn parse(input: &str) -> Result<RedirectParams> {
+        // A URL holds no white space: what a paste adds (newlines, wrapped lines) goes.
+        let text: String = input.split_whitespace().collect();
+        let url = redirect_url(&text).ok_or_else(not_a_redirect)?;
+        if url.query().is_none_or(str::is_empty) {
             return Err(Error::Authorization {
                 message: "the pasted URL has no query (`?code=...&state=...`): copy the whole \
                           address the browser shows after you approve access"
                     .into(),
             });
         }
-        None => no_fragment,
-    };
-    let mut code = None;
-    let mut state = None;
-    let mut error = None;
-    let mut description = None;
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
-            "code" => code = Some(v.into_owned()),
-            "state" => state = Some(v.into_owned()),
-            "error" => error = Some(v.into_owned()),
-            "error_description" => description = Some(v.into_owned()),
-            _ => {}
+        let mut p = RedirectParams::default();
+        for (k, v) in url.query_pairs() {
+            let slot = match k.as_ref() {
+                "code" => &mut p.code,
+                "state" => &mut p.state,
+                "error" => &mut p.error,
+                "error_description" => &mut p.description,
+                _ => continue,
+            };
+            slot.get_or_insert_with(|| v.into_owned());
+        }
+        Ok(p)
+    }
+
+    fn code(self, expected_state: &str) -> Result<String> {
+        if self.code.is_none() && self.state.is_none() && self.error.is_none() {
+            return Err(not_a_redirect());
+        }
+        if let Some(err) = self.error {
+            let message = if err == "access_denied" {
+                "access was denied on the consent page (error=access_denied): run `fitbit auth` \
+                 again and click Allow, granting every permission"
+                    .to_string()
+            } else {
+                format!(
+                    "the provider answered error={err}{}: check the app's redirect URI and client \
+                     id, then run `fitbit auth` again",
+                    self.description
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                )
+            };
+            return Err(Error::Authorization { message });
+        }
+        if self.state.as_deref() != Some(expected_state) {
+            return Err(Error::Authorization {
+                message: "the `state` in the redirect does not match this authorization attempt \
+                          (an old link, or a forged redirect): run `fitbit auth` again and use \
+                          the newest link"
+                    .into(),
+            });
+        }
+        match self.code {
+            Some(c) if !c.is_empty() => Ok(c),
+            _ => Err(Error::Authorization {
+                message: "the redirect has no `code`: copy the whole address the browser shows \
+                          after you approve access"
+                    .into(),
+            }),
         }
     }
-    if let Some(err) = error {
-        let message = if err == "access_denied" {
-            "access was denied on the consent page (error=access_denied): run `fitbit auth` \
-             again and click Allow, granting every permission"
-                .to_string()
-        } else {
-            format!(
-                "the provider answered error={err}{}: check the app's redirect URI and client id, \
-                 then run `fitbit auth` again",
-                description.map(|d| format!(" ({d})")).unwrap_or_default()
-            )
-        };
-        return Err(Error::Authorization { message });
+}
+
+fn not_a_redirect() -> Error {
+    Error::Authorization {
+        message: "that is not the redirected address: copy the whole address the browser shows \
+                  after you approve access (it contains `code=` and `state=`)"
+            .into(),
     }
-    if state.as_deref() != Some(expected_state) {
-        return Err(Error::Authorization {
-            message: "the `state` in the redirect does not match this authorization attempt \
-                      (an old link, or a forged redirect): run `fitbit auth` again and use the \
-                      newest link"
-                .into(),
-        });
+}
+
+/// The redirect as a URL: an absolute address as it is; a path (`/cb?…`), a `?query` or a bare
+/// query (`code=…&state=…`) resolved against the loopback address. `None` for text that is
+/// neither (an address without its scheme is taken as a bare query, and fails on `state`).
+fn redirect_url(text: &str) -> Option<url::Url> {
+    use url::{ParseError, Url};
+    match Url::parse(text) {
+        Ok(u) if u.cannot_be_a_base() && !matches!(u.scheme(), "http" | "https") => {
+            // `code=4/0A…` would not parse as a URL; `localhost:8080/?code=…` does, with
+            // `localhost` as its scheme: take the part after `?` as the query.
+            let (_, query) = text.split_once('?')?;
+            with_query(query)
+        }
+        Ok(u) => Some(u),
+        Err(ParseError::RelativeUrlWithoutBase) if text.starts_with('/') => {
+            Url::parse(LOOPBACK_BASE).ok()?.join(text).ok()
+        }
+        // `?code=…`, `code=…&state=…`, or an address without its scheme (`127.0.0.1:8080/?…`).
+        Err(ParseError::RelativeUrlWithoutBase) => {
+            with_query(text.split_once('?').map_or(text, |(_, q)| q))
+        }
+        Err(_) => None,
     }
-    match code {
-        Some(c) if !c.is_empty() => Ok(c),
-        _ => Err(Error::Authorization {
-            message: "the redirect has no `code`: copy the whole address the browser shows \
-                      after you approve access"
-                .into(),
-        }),
-    }
+}
+
+/// The loopback address with `query` (a fragment after `#` dropped) as its query.
+fn with_query(query: &str) -> Option<url::Url> {
+    let query = query.split('#').next().unwrap_or("");
+    let mut u = url::Url::parse(LOOPBACK_BASE).ok()?;
+    u.set_query(Some(query));
+    Some(u)
 }
 
 const PAGE_OK: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>fitbit_core</title></head><body><h1>Authorized</h1><p>You can close this tab and go back to the terminal or notebook.</p></body></html>";
@@ -263,7 +335,8 @@ fn handle_connection(mut stream: TcpStream, expected_state: &str) -> Option<Resu
         );
         return None;
     }
-    let result = parse_redirect(query, expected_state);
+    // The whole request target: Google's `scope=https://…` values keep their `://`.
+    let result = parse_redirect(target, expected_state);
     match &result {
         Ok(_) => respond(&mut stream, "200 OK", PAGE_OK),
         Err(e) => respond(
@@ -454,6 +527,23 @@ mod tests {
         assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
         assert!(page.contains("You can close this tab"));
         assert_eq!(waiter.join().unwrap().unwrap(), "the-code");
+    }
+
+    #[test]
+    fn listener_accepts_googles_redirect_with_scope_urls() {
+        // Before the fix this answered 400: the `://` of the scope values was taken for a URL
+        // without a query.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = std::thread::spawn(move || {
+            listen_for_redirect(listener, "S1", Duration::from_secs(10))
+        });
+        let page = browser(
+            port,
+            "/?state=S1&code=4/0AWga-x_y&scope=https://www.googleapis.com/auth/googlehealth.settings.readonly%20https://www.googleapis.com/auth/googlehealth.sleep.readonly&authuser=0&prompt=consent",
+        );
+        assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+        assert_eq!(waiter.join().unwrap().unwrap(), "4/0AWga-x_y");
     }
 
     #[test]

@@ -26,11 +26,16 @@ pub struct NotebookAuth {
 }
 
 impl NotebookAuth {
-    /// Reads client_id (and the provider, redirect_uri) from the config at `path`.
+    /// Reads client_id (and the provider, redirect_uri) from the config at `path`; the
+    /// provider's addresses come from the environment ([`Endpoints::from_env`]).
     pub fn begin(path: impl AsRef<Path>) -> Result<NotebookAuth> {
+        NotebookAuth::begin_with(path, Endpoints::from_env())
+    }
+
+    /// [`NotebookAuth::begin`] against the given provider addresses (an emulator, a mirror).
+    pub fn begin_with(path: impl AsRef<Path>, endpoints: Endpoints) -> Result<NotebookAuth> {
         let store = ConfigStore::new(path.as_ref());
         let cfg: Config = store.load()?;
-        let endpoints = Endpoints::from_env();
         let provider = cfg.provider();
         let redirect = cfg
             .redirect_uri
