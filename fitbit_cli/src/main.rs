@@ -49,6 +49,11 @@ enum Command {
     /// Read a Google Takeout / Fitbit data export (folder, .zip or .tgz) offline and write the
     /// same CSV files as the API commands, plus Parquet for multi-day output.
     Import(commands::import::Args),
+    /// Fill a local store (hive-partitioned Parquet + a ledger) with your history: only days
+    /// missing, provisional or damaged are fetched, paced to the quota; safe to kill and rerun.
+    Sync(commands::sync::Args),
+    /// What a store holds: per dataset the days covered, gaps, rows, last sync; token state.
+    Status(commands::status::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,8 @@ fn main() -> ExitCode {
         Command::HeartRate(args) => commands::heart_rate::run(&cli.config, cli.demo, args),
         Command::Hrv(args) => commands::hrv::run(&cli.config, cli.demo, args),
         Command::Import(args) => commands::import::run(args),
+        Command::Sync(args) => commands::sync::run(&cli.config, cli.demo, args),
+        Command::Status(args) => commands::status::run(&cli.config, cli.demo, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -263,6 +263,22 @@ impl Client {
         }
     }
 
+    /// The id this account's data is stored under (`user=<id>` in a store): the config's
+    /// `"user"` field when set (a study's pseudonym), else the user id the provider returned,
+    /// else `demo` for the emulator's account and `me` otherwise.
+    #[cfg(feature = "store")]
+    pub fn store_user(&self) -> Result<crate::store::UserId> {
+        let cfg = self.session.config();
+        let id = cfg
+            .extra
+            .get("user")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .or_else(|| cfg.user_id.clone())
+            .unwrap_or_else(|| if self.demo { "demo" } else { "me" }.to_string());
+        crate::store::UserId::new(id)
+    }
+
     /// The underlying session (token store, HTTP client).
     pub fn session_mut(&mut self) -> &mut Session {
         &mut self.session

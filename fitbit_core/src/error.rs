@@ -71,6 +71,12 @@ pub enum Error {
     Table(polars::error::PolarsError),
     /// plotters failed to draw a chart.
     Plot(String),
+    /// A store folder or its ledger could not be used.
+    Store { path: PathBuf, message: String },
+    /// Another sync holds the store's lock for this user.
+    Locked { path: PathBuf, holder: String },
+    /// The request budget (`--max-requests`) is spent; the next run continues.
+    BudgetSpent { requests: u64 },
 }
 
 impl std::fmt::Display for Error {
@@ -171,6 +177,19 @@ impl std::fmt::Display for Error {
             Export { path, message } => write!(f, "export {}: {message}", path.display()),
             Table(e) => write!(f, "table error: {e}"),
             Plot(e) => write!(f, "plot error: {e}"),
+            Store { path, message } => write!(f, "store {}: {message}", path.display()),
+            Locked { path, holder } => write!(
+                f,
+                "another sync is running on this store ({}; lock {}): wait for it to finish, \
+                 or run again with --wait",
+                if holder.is_empty() { "holder unknown" } else { holder },
+                path.display()
+            ),
+            BudgetSpent { requests } => write!(
+                f,
+                "stopped after {requests} requests, the budget given: run the same command \
+                 again to continue where it stopped"
+            ),
         }
     }
 }

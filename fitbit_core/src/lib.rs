@@ -26,6 +26,7 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+mod atomic;
 pub mod auth;
 pub mod client;
 pub mod config;
@@ -38,6 +39,10 @@ pub mod provider;
 pub mod record;
 pub mod secret;
 pub mod source;
+#[cfg(feature = "store")]
+pub mod store;
+#[cfg(feature = "store")]
+pub mod sync;
 pub mod table;
 pub mod time;
 

@@ -4,6 +4,8 @@ pub mod auth;
 pub mod heart_rate;
 pub mod hrv;
 pub mod import;
+pub mod status;
+pub mod sync;
 pub mod token;
 
 use std::path::{Path, PathBuf};

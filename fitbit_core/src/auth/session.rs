@@ -88,6 +88,11 @@ impl Session {
         &self.http
     }
 
+    /// The HTTP client, to set its pacing or budget.
+    pub fn http_mut(&mut self) -> &mut HttpClient {
+        &mut self.http
+    }
+
     /// The endpoints in use.
     pub fn endpoints(&self) -> &Endpoints {
         &self.endpoints

@@ -9,11 +9,13 @@
 //! - Long waits are announced through the notifier with the time left.
 
 pub mod envelope;
+pub mod pace;
 pub mod retry;
 pub mod transport;
 
 pub use envelope::{api_error, is_token_expired};
-pub use retry::{HttpClient, RateLimit, RecordingSleeper, RetryPolicy, Sleeper, ThreadSleeper};
+pub use pace::{Budget, Clock, Pacer, SystemClock};
+pub use retry::{HttpClient, human_duration, RateLimit, RecordingSleeper, RetryPolicy, Sleeper, ThreadSleeper};
 pub use transport::{
     FnTransport, Method, Request, ReqwestTransport, Response, Transport, TransportError,
     TransportErrorKind,

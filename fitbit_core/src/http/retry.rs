@@ -2,12 +2,14 @@
 //! are retried with capped exponential backoff; 429 waits for the rate-limit reset; other 4xx
 //! are returned to the caller at once.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
 
 use super::envelope::api_error;
+use super::pace::{Budget, Pacer};
 use super::transport::TransportErrorKind;
 use super::transport::{Method, Request, ReqwestTransport, Response, Transport, TransportError};
 use crate::provider::Provider;
@@ -26,6 +28,9 @@ pub struct RetryPolicy {
     pub rate_limit_margin: Duration,
     /// Waits longer than this are announced through the notifier (default 5 s).
     pub announce_after: Duration,
+    /// Rate-limit (429) waits in a row before giving up (default 30). They are not failures
+    /// and do not count against `max_retries`: the request is sent again after the wait.
+    pub max_rate_limit_waits: u32,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +41,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(60),
             rate_limit_margin: Duration::from_secs(10),
             announce_after: Duration::from_secs(5),
+            max_rate_limit_waits: 30,
         }
     }
 }
@@ -136,6 +142,9 @@ pub struct HttpClient {
     sleeper: Box<dyn Sleeper>,
     notify: Box<dyn Fn(&str) + Send>,
     last_rate_limit: Mutex<Option<RateLimit>>,
+    pacers: Vec<Arc<Pacer>>,
+    budget: Option<Arc<Budget>>,
+    sent: AtomicU64,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -179,6 +188,9 @@ impl HttpClient {
             sleeper: Box::new(ThreadSleeper),
             notify: Box::new(|_| {}),
             last_rate_limit: Mutex::new(None),
+            pacers: Vec::new(),
+            budget: None,
+            sent: AtomicU64::new(0),
         }
     }
 
@@ -200,6 +212,27 @@ impl HttpClient {
         self
     }
 
+    /// Replaces the receiver of announcements (a progress bar prints them above itself).
+    pub fn set_notifier(&mut self, notify: impl Fn(&str) + Send + 'static) {
+        self.notify = Box::new(notify);
+    }
+
+    /// Paces every GET (data request) to these quotas: for example one user's and the whole
+    /// project's, each shared by the clients that draw on it.
+    pub fn set_pacers(&mut self, pacers: Vec<Arc<Pacer>>) {
+        self.pacers = pacers;
+    }
+
+    /// Stops sending GETs once `budget` is spent: they fail with [`Error::BudgetSpent`].
+    pub fn set_budget(&mut self, budget: Option<Arc<Budget>>) {
+        self.budget = budget;
+    }
+
+    /// GET requests sent so far (every attempt, retries included): what the quota counts.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
     /// The policy in use.
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
@@ -219,7 +252,11 @@ impl HttpClient {
     pub fn send(&self, provider: Provider, req: &Request) -> Result<Response> {
         let is_post = req.method == Method::Post;
         let mut retry = 0u32;
+        let mut rate_waits = 0u32;
         loop {
+            if !is_post {
+                self.before_get()?;
+            }
             let outcome = self.transport.send(req);
             let wait = match &outcome {
                 Ok(resp) => {
@@ -244,7 +281,12 @@ impl HttpClient {
                     }
                 }
             };
-            let Some(wait) = wait.filter(|_| retry < self.policy.max_retries) else {
+            let allowed = match &wait {
+                Some(Wait::RateLimit { .. }) => rate_waits < self.policy.max_rate_limit_waits,
+                Some(Wait::Backoff(_)) => retry < self.policy.max_retries,
+                None => false,
+            };
+            let Some(wait) = wait.filter(|_| allowed) else {
                 return match outcome {
                     Ok(resp) if resp.status == 429 || resp.status >= 500 => {
                         Err(api_error(provider, resp.status, &resp.body))
@@ -260,8 +302,17 @@ impl HttpClient {
                     }),
                 };
             };
-            retry += 1;
             let d = wait.duration();
+            let attempt = match wait {
+                Wait::RateLimit { .. } => {
+                    rate_waits += 1;
+                    format!("wait {rate_waits} of {}", self.policy.max_rate_limit_waits)
+                }
+                Wait::Backoff(_) => {
+                    retry += 1;
+                    format!("retry {retry} of {}", self.policy.max_retries)
+                }
+            };
             if d > self.policy.announce_after {
                 let why = match (&wait, &outcome) {
                     (Wait::RateLimit { text, .. }, _) => text.clone(),
@@ -269,14 +320,44 @@ impl HttpClient {
                     (_, Err(e)) => format!("{provider} request failed ({:?})", e.kind),
                 };
                 (self.notify)(&format!(
-                    "{why}: waiting {}, until {} (retry {retry} of {})",
+                    "{why}: waiting {}, until {} ({attempt})",
                     human_duration(d),
                     until_utc(d),
-                    self.policy.max_retries
                 ));
             }
             self.sleeper.sleep(d);
         }
+    }
+
+    /// Budget and pacing before a GET goes out.
+    fn before_get(&self) -> Result<()> {
+        if let Some(b) = &self.budget
+            && !b.take()
+        {
+            return Err(Error::BudgetSpent { requests: b.spent() });
+        }
+        let mut longest: Option<(Duration, &Pacer)> = None;
+        for p in &self.pacers {
+            let d = p.reserve();
+            if longest.is_none_or(|(l, _)| d > l) {
+                longest = Some((d, p));
+            }
+        }
+        if let Some((d, p)) = longest
+            && !d.is_zero()
+        {
+            if d > self.policy.announce_after {
+                (self.notify)(&format!(
+                    "pacing to {}: waiting {}, until {}",
+                    p.describe(),
+                    human_duration(d),
+                    until_utc(d)
+                ));
+            }
+            self.sleeper.sleep(d);
+        }
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn rate_limit_wait(&self, provider: Provider, resp: &Response, retry: u32) -> Wait {
@@ -326,7 +407,7 @@ impl Wait {
 }
 
 /// `12 min 5 s`, `1 h 0 min 10 s`, `45 s`.
-pub(crate) fn human_duration(d: Duration) -> String {
+pub fn human_duration(d: Duration) -> String {
     let s = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
     match (h, m) {
