@@ -6,12 +6,20 @@ pub use fitbit_core::http::human_duration as human;
 
 /// A bar of `len` steps named `what`.
 pub fn bar(len: u64, what: &str) -> ProgressBar {
-    styled(len, what, "{msg:>12} [{bar:30}] {pos}/{len} {wide_msg} ({eta} left)")
+    styled(
+        len,
+        what,
+        "{msg:>12} [{bar:30}] {pos}/{len} {wide_msg} ({eta} left)",
+    )
 }
 
 /// A sync's bar: days done of days planned, then requests and rows (the prefix), ETA.
 pub fn sync_bar(what: &str) -> ProgressBar {
-    styled(0, what, "[{bar:30}] {pos}/{len} days, {prefix}, {msg} ({eta} left)")
+    styled(
+        0,
+        what,
+        "[{bar:30}] {pos}/{len} days, {prefix}, {msg} ({eta} left)",
+    )
 }
 
 fn styled(len: u64, what: &str, template: &str) -> ProgressBar {

@@ -79,13 +79,22 @@ fn temp_sibling(path: &Path) -> PathBuf {
     let nonce = if getrandom::fill(&mut b).is_ok() {
         b.iter().map(|x| format!("{x:02x}")).collect::<String>()
     } else {
-        format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0))
+        format!(
+            "{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        )
     };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    parent(path).join(format!(".{name}.{}-{nonce}{TMP_SUFFIX}", std::process::id()))
+    parent(path).join(format!(
+        ".{name}.{}-{nonce}{TMP_SUFFIX}",
+        std::process::id()
+    ))
 }
 
 fn sync_dir(dir: &Path) {

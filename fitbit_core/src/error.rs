@@ -182,7 +182,11 @@ impl std::fmt::Display for Error {
                 f,
                 "another sync is running on this store ({}; lock {}): wait for it to finish, \
                  or run again with --wait",
-                if holder.is_empty() { "holder unknown" } else { holder },
+                if holder.is_empty() {
+                    "holder unknown"
+                } else {
+                    holder
+                },
                 path.display()
             ),
             BudgetSpent { requests } => write!(

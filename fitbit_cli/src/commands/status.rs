@@ -44,15 +44,26 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         println!("{}", token_line(c));
     }
     println!();
-    let flags = if demo { " --demo".to_string() } else if config != Path::new("fb_conf.json") { format!(" --config {}", config.display()) } else { String::new() };
-    println!("Next: fitbit sync{flags} --store {}", store.root().display());
+    let flags = if demo {
+        " --demo".to_string()
+    } else if config != Path::new("fb_conf.json") {
+        format!(" --config {}", config.display())
+    } else {
+        String::new()
+    };
+    println!(
+        "Next: fitbit sync{flags} --store {}",
+        store.root().display()
+    );
     Ok(())
 }
 
 fn print_user(st: &UserStatus) {
     println!("user {}", st.user);
     match &st.last_sync {
-        Some((t, outcome)) => println!("  last sync {} UTC ({outcome})", t.format("%Y-%m-%d %H:%M")),
+        Some((t, outcome)) => {
+            println!("  last sync {} UTC ({outcome})", t.format("%Y-%m-%d %H:%M"))
+        }
         None => println!("  never synced"),
     }
     if let Some((a, b)) = st.window {
@@ -63,12 +74,20 @@ fn print_user(st: &UserStatus) {
         "dataset", "first", "last", "complete", "provisional", "failed", "rows"
     );
     for t in &st.tables {
-        let day = |d: Option<fitbit_core::chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        let day = |d: Option<fitbit_core::chrono::NaiveDate>| {
+            d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+        };
         let gaps: Vec<String> = t
             .gaps
             .iter()
             .take(5)
-            .map(|g| if g.start == g.end { g.start.to_string() } else { format!("{}..{}", g.start, g.end) })
+            .map(|g| {
+                if g.start == g.end {
+                    g.start.to_string()
+                } else {
+                    format!("{}..{}", g.start, g.end)
+                }
+            })
             .collect();
         let more = t.gaps.len().saturating_sub(5);
         println!(
@@ -80,8 +99,16 @@ fn print_user(st: &UserStatus) {
             t.provisional_days,
             t.failed_days,
             t.rows,
-            if gaps.is_empty() { "none".into() } else { gaps.join(", ") },
-            if more > 0 { format!(" (+{more} more)") } else { String::new() }
+            if gaps.is_empty() {
+                "none".into()
+            } else {
+                gaps.join(", ")
+            },
+            if more > 0 {
+                format!(" (+{more} more)")
+            } else {
+                String::new()
+            }
         );
         if let Some(e) = &t.last_error {
             println!("    last error: {e}");
@@ -94,7 +121,10 @@ fn token_line(c: &Client) -> String {
     let now = Utc::now();
     let mut s = format!("Token ({}): ", st.provider);
     match st.expires_at {
-        Some(t) if t > now => s.push_str(&format!("access token valid for {} min", (t - now).num_minutes())),
+        Some(t) if t > now => s.push_str(&format!(
+            "access token valid for {} min",
+            (t - now).num_minutes()
+        )),
         Some(_) => s.push_str("access token expired (refreshed at the next request)"),
         None => s.push_str("access token expiry unknown"),
     }

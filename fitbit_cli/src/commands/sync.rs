@@ -23,7 +23,11 @@ pub struct Args {
     #[arg(long, value_parser = parse_date)]
     end: Option<NaiveDate>,
     /// Datasets, comma-separated: heart_rate,resting_heart_rate,hrv_daily,hrv_intraday.
-    #[arg(long, value_delimiter = ',', default_value = "heart_rate,resting_heart_rate,hrv_daily,hrv_intraday")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "heart_rate,resting_heart_rate,hrv_daily,hrv_intraday"
+    )]
     tables: Vec<Dataset>,
     /// Fetch every day of the range again, complete or not.
     #[arg(long)]
@@ -69,13 +73,14 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         .set_notifier(move |m| notify_bar.println(m));
     let mut rows = 0u64;
     let mut requests = 0u64;
-    let report = fitbit_core::sync::sync_locked(&mut client, &store, &user, &opts, &mut |ev| match ev {
-        SyncEvent::Planned(plan) => {
-            let todo = plan.days_to_fetch();
-            let line: Vec<String> = todo.iter().map(|(d, n)| format!("{d} {n}")).collect();
-            let done: u64 = plan.complete.values().sum();
-            let (limit, window) = plan.quota;
-            bar.println(format!(
+    let report = fitbit_core::sync::sync_locked(&mut client, &store, &user, &opts, &mut |ev| {
+        match ev {
+            SyncEvent::Planned(plan) => {
+                let todo = plan.days_to_fetch();
+                let line: Vec<String> = todo.iter().map(|(d, n)| format!("{d} {n}")).collect();
+                let done: u64 = plan.complete.values().sum();
+                let (limit, window) = plan.quota;
+                bar.println(format!(
                 "Plan for user {} ({}), {} to {}: fetch {} days ({}); {done} days already complete{}.\n\
                  Expected about {} requests, at least {} at the quota of {limit} requests per {} s.",
                 plan.user,
@@ -89,20 +94,28 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
                 crate::progress::human(plan.expected_duration()),
                 window.as_secs(),
             ));
-            bar.set_length(plan.tasks.iter().map(|t| t.days()).sum());
+                bar.set_length(plan.tasks.iter().map(|t| t.days()).sum());
+            }
+            SyncEvent::Stored {
+                task,
+                rows: r,
+                requests: q,
+            } => {
+                rows += r;
+                requests += q;
+                bar.inc(task.days());
+                bar.set_message(format!("{} {}", task.dataset, task.end));
+                bar.set_prefix(format!("{requests} requests, {rows} rows"));
+            }
+            SyncEvent::Failed { task, error } => {
+                bar.inc(task.days());
+                bar.println(format!(
+                    "{} from {} failed: {error}",
+                    task.dataset, task.start
+                ));
+            }
+            _ => {}
         }
-        SyncEvent::Stored { task, rows: r, requests: q } => {
-            rows += r;
-            requests += q;
-            bar.inc(task.days());
-            bar.set_message(format!("{} {}", task.dataset, task.end));
-            bar.set_prefix(format!("{requests} requests, {rows} rows"));
-        }
-        SyncEvent::Failed { task, error } => {
-            bar.inc(task.days());
-            bar.println(format!("{} from {} failed: {error}", task.dataset, task.start));
-        }
-        _ => {}
     })?;
     bar.finish_and_clear();
     println!(
@@ -135,4 +148,3 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         ),
     })
 }
-

@@ -15,7 +15,9 @@ pub mod transport;
 
 pub use envelope::{api_error, is_token_expired};
 pub use pace::{Budget, Clock, Pacer, SystemClock};
-pub use retry::{HttpClient, human_duration, RateLimit, RecordingSleeper, RetryPolicy, Sleeper, ThreadSleeper};
+pub use retry::{
+    HttpClient, RateLimit, RecordingSleeper, RetryPolicy, Sleeper, ThreadSleeper, human_duration,
+};
 pub use transport::{
     FnTransport, Method, Request, ReqwestTransport, Response, Transport, TransportError,
     TransportErrorKind,

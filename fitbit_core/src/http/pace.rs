@@ -184,12 +184,21 @@ mod tests {
             *clock.0.lock().unwrap() += Duration::from_millis(7 * (i % 5));
         }
         for (i, t) in sends.iter().enumerate() {
-            let in_window = sends[i..].iter().take_while(|u| **u - *t < Duration::from_secs(60)).count();
-            assert!(in_window <= 300, "{in_window} requests within 60 s from request {i}");
+            let in_window = sends[i..]
+                .iter()
+                .take_while(|u| **u - *t < Duration::from_secs(60))
+                .count();
+            assert!(
+                in_window <= 300,
+                "{in_window} requests within 60 s from request {i}"
+            );
         }
         // And no slower than needed: 1000 requests take a little over 3 windows.
         let total = *sends.last().unwrap();
-        assert!(total >= Duration::from_secs(180) && total < Duration::from_secs(185), "{total:?}");
+        assert!(
+            total >= Duration::from_secs(180) && total < Duration::from_secs(185),
+            "{total:?}"
+        );
     }
 
     #[test]

@@ -266,7 +266,7 @@ impl HttpClient {
                         *g = Some(rl);
                     }
                     if resp.status == 429 && !is_post {
-                        Some(self.rate_limit_wait(provider, resp, retry))
+                        Some(self.rate_limit_wait(provider, resp, rate_waits))
                     } else if resp.status >= 500 {
                         Some(Wait::Backoff(self.policy.backoff(retry)))
                     } else {
@@ -334,7 +334,9 @@ impl HttpClient {
         if let Some(b) = &self.budget
             && !b.take()
         {
-            return Err(Error::BudgetSpent { requests: b.spent() });
+            return Err(Error::BudgetSpent {
+                requests: b.spent(),
+            });
         }
         let mut longest: Option<(Duration, &Pacer)> = None;
         for p in &self.pacers {

@@ -70,7 +70,11 @@ impl Origin {
     }
     /// This origin after rows of `other` were merged in.
     pub fn with(self, other: Origin) -> Origin {
-        if self == other { self } else { Origin::ApiAndExport }
+        if self == other {
+            self
+        } else {
+            Origin::ApiAndExport
+        }
     }
 }
 
@@ -142,8 +146,10 @@ impl Ledger {
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
         #[cfg(unix)]
         {
@@ -286,7 +292,9 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DayEntry>> {
     let parsed = (|| -> Result<DayEntry> {
         let bad = |what: &str| Error::Store {
             path: PathBuf::new(),
-            message: format!("the ledger holds an unreadable {what}; delete the store's _ledger folder to rebuild it"),
+            message: format!(
+                "the ledger holds an unreadable {what}; delete the store's _ledger folder to rebuild it"
+            ),
         };
         Ok(DayEntry {
             dataset: dataset.parse().map_err(|_| bad("dataset name"))?,

@@ -28,11 +28,13 @@ fn keys(dataset: Dataset, df: &DataFrame) -> Result<Vec<Key>> {
         None => None,
     };
     Ok((0..df.height())
-        .map(|i| match (primary.get(i), fallback.and_then(|f| f.get(i))) {
-            (Some(k), _) => Key::Instant(k),
-            (None, Some(l)) => Key::Local(l),
-            (None, None) => Key::Local(i64::MIN),
-        })
+        .map(
+            |i| match (primary.get(i), fallback.and_then(|f| f.get(i))) {
+                (Some(k), _) => Key::Instant(k),
+                (None, Some(l)) => Key::Local(l),
+                (None, None) => Key::Local(i64::MIN),
+            },
+        )
         .collect())
 }
 
@@ -62,7 +64,11 @@ pub(super) fn sort(dataset: Dataset, df: DataFrame) -> Result<DataFrame> {
     if ks.windows(2).all(|w| sort_key(w[0]) <= sort_key(w[1])) {
         return Ok(df);
     }
-    let mut order: Vec<(Key, IdxSize)> = ks.iter().enumerate().map(|(i, k)| (*k, i as IdxSize)).collect();
+    let mut order: Vec<(Key, IdxSize)> = ks
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as IdxSize))
+        .collect();
     order.sort_by_key(|(k, i)| (sort_key(*k), *i));
     let idx = IdxCa::from_vec("idx".into(), order.into_iter().map(|(_, i)| i).collect());
     Ok(df.take(&idx)?)
@@ -83,17 +89,31 @@ mod tests {
     use chrono::{FixedOffset, NaiveDate};
 
     fn hr(h: u32, m: u32, off: i32, bpm: u16) -> HrSample {
-        let local = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(h, m, 0).unwrap();
-        HrSample { time: Timestamp::new(local, FixedOffset::east_opt(off * 3600)), bpm, confidence: None }
+        let local = NaiveDate::from_ymd_opt(2026, 10, 25)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap();
+        HrSample {
+            time: Timestamp::new(local, FixedOffset::east_opt(off * 3600)),
+            bpm,
+            confidence: None,
+        }
     }
 
     #[test]
     fn one_row_per_instant_new_rows_win_and_dst_hours_stay_two() {
         // 02:30 at +02:00 and 02:30 at +01:00 are two instants of Berlin's fall-back day.
-        let old = crate::table::hr_intraday(&[hr(2, 30, 2, 60), hr(2, 30, 1, 61), hr(4, 0, 1, 70)]).unwrap();
+        let old = crate::table::hr_intraday(&[hr(2, 30, 2, 60), hr(2, 30, 1, 61), hr(4, 0, 1, 70)])
+            .unwrap();
         let new = crate::table::hr_intraday(&[hr(2, 30, 1, 99), hr(5, 0, 1, 80)]).unwrap();
         let m = merge(Dataset::HeartRate, &new, &old).unwrap();
-        let bpm: Vec<i64> = m.column("heartrate").unwrap().i64().unwrap().into_no_null_iter().collect();
+        let bpm: Vec<i64> = m
+            .column("heartrate")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
         assert_eq!(bpm, vec![60, 99, 70, 80]);
         // Merging again changes nothing.
         let again = merge(Dataset::HeartRate, &new, &m).unwrap();

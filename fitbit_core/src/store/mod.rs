@@ -105,7 +105,10 @@ impl Store {
     pub fn users(&self) -> Result<Vec<UserId>> {
         let dir = self.root.join(META_DIR);
         let mut out = Vec::new();
-        for e in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.flatten() {
+        for e in std::fs::read_dir(&dir)
+            .map_err(|e| Error::io(&dir, e))?
+            .flatten()
+        {
             let name = e.file_name().to_string_lossy().into_owned();
             if let Some(id) = name
                 .strip_prefix("user=")
@@ -220,7 +223,9 @@ impl Store {
         {
             return Ok(None);
         }
-        Ok(ParquetReader::new(std::io::Cursor::new(bytes)).finish().ok())
+        Ok(ParquetReader::new(std::io::Cursor::new(bytes))
+            .finish()
+            .ok())
     }
 }
 

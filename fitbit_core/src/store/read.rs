@@ -32,7 +32,12 @@ impl Store {
     }
 
     /// HRV during sleep ([`crate::table::hrv_intraday`]'s columns).
-    pub fn hrv_intraday(&self, user: &UserId, start: NaiveDate, end: NaiveDate) -> Result<DataFrame> {
+    pub fn hrv_intraday(
+        &self,
+        user: &UserId,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<DataFrame> {
         self.read(Dataset::HrvIntraday, user, start, end)
     }
 

@@ -62,7 +62,11 @@ pub struct UserStatus {
 
 impl Store {
     /// The status of `user` over `window` (default: the first to the last recorded day).
-    pub fn status(&self, user: &UserId, window: Option<(NaiveDate, NaiveDate)>) -> Result<UserStatus> {
+    pub fn status(
+        &self,
+        user: &UserId,
+        window: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<UserStatus> {
         let ledger = self.ledger(user)?;
         let mut tables = Vec::new();
         let mut all_first: Option<NaiveDate> = None;
@@ -78,7 +82,8 @@ impl Store {
         }
         let window = window.or(all_first.zip(all_last));
         for (dataset, days) in per {
-            let with_data: Vec<NaiveDate> = days.iter().filter(|d| d.rows > 0).map(|d| d.date).collect();
+            let with_data: Vec<NaiveDate> =
+                days.iter().filter(|d| d.rows > 0).map(|d| d.date).collect();
             let count = |s: DayState| days.iter().filter(|d| d.state == s).count() as u64;
             let gaps = match window {
                 Some((a, b)) => gaps_in(a, b, &with_data),
@@ -119,7 +124,10 @@ pub(crate) fn gaps_in(start: NaiveDate, end: NaiveDate, have: &[NaiveDate]) -> V
         match (present, open) {
             (false, None) => open = Some(day),
             (true, Some(s)) => {
-                gaps.push(Gap { start: s, end: day.pred_opt().unwrap_or(day) });
+                gaps.push(Gap {
+                    start: s,
+                    end: day.pred_opt().unwrap_or(day),
+                });
                 open = None;
             }
             _ => {}
@@ -143,9 +151,18 @@ mod tests {
         assert_eq!(
             g,
             vec![
-                Gap { start: d("2026-10-01"), end: d("2026-10-01") },
-                Gap { start: d("2026-10-04"), end: d("2026-10-05") },
-                Gap { start: d("2026-10-07"), end: d("2026-10-08") },
+                Gap {
+                    start: d("2026-10-01"),
+                    end: d("2026-10-01")
+                },
+                Gap {
+                    start: d("2026-10-04"),
+                    end: d("2026-10-05")
+                },
+                Gap {
+                    start: d("2026-10-07"),
+                    end: d("2026-10-08")
+                },
             ]
         );
         assert_eq!(g[1].days(), 2);

@@ -60,6 +60,9 @@ pub struct SyncOptions {
     /// Quotas shared with other syncs (a study's project-wide quota); the per-user quota of the
     /// provider is always added.
     pub shared_pacers: Vec<Arc<Pacer>>,
+    /// The per-user pacer (default: the provider's documented quota, see [`user_quota`], on the
+    /// real clock).
+    pub user_pacer: Option<Arc<Pacer>>,
 }
 
 impl Default for SyncOptions {
@@ -73,6 +76,7 @@ impl Default for SyncOptions {
             max_requests: None,
             detail: Detail::OneSecond,
             shared_pacers: Vec::new(),
+            user_pacer: None,
         }
     }
 }
@@ -162,7 +166,11 @@ pub fn sync_locked(
     let started = std::time::Instant::now();
     let provider = client.provider();
     let (limit, window) = user_quota(provider);
-    let mut pacers = vec![Arc::new(Pacer::new("per user", limit, window))];
+    let user_pacer = opts
+        .user_pacer
+        .clone()
+        .unwrap_or_else(|| Arc::new(Pacer::new("per user", limit, window)));
+    let mut pacers = vec![user_pacer];
     pacers.extend(opts.shared_pacers.iter().cloned());
     let budget = opts.max_requests.map(|n| Arc::new(Budget::new(n)));
     {
@@ -178,7 +186,8 @@ pub fn sync_locked(
     let start = match opts.start {
         Some(s) => s,
         None => first_recorded(&ledger)?.unwrap_or_else(|| {
-            end.checked_sub_days(chrono::Days::new(DEFAULT_DAYS - 1)).unwrap_or(end)
+            end.checked_sub_days(chrono::Days::new(DEFAULT_DAYS - 1))
+                .unwrap_or(end)
         }),
     };
     let plan = plan::plan(plan::PlanInput {
@@ -223,13 +232,24 @@ pub fn sync_locked(
                         // A range's requests are booked on its first day.
                         let share = if i == 0 { requests } else { 0 };
                         let e = store.write_day(
-                            &ledger, user, task.dataset, date, frame, Origin::Api, share, state,
+                            &ledger,
+                            user,
+                            task.dataset,
+                            date,
+                            frame,
+                            Origin::Api,
+                            share,
+                            state,
                         )?;
                         rows += e.rows;
                         report.days += 1;
                     }
                     report.rows += rows;
-                    on_event(SyncEvent::Stored { task, rows, requests });
+                    on_event(SyncEvent::Stored {
+                        task,
+                        rows,
+                        requests,
+                    });
                 }
                 Err(e) if is_permanent(&e) => {
                     for date in task.start.iter_days().take_while(|d| *d <= task.end) {
@@ -341,4 +361,3 @@ fn by_day<T: Clone>(
     })
     .collect()
 }
-

@@ -98,7 +98,16 @@ pub(crate) struct PlanInput<'a> {
 
 /// Builds the plan; forgets ledger entries whose file is missing or corrupt.
 pub(crate) fn plan(input: PlanInput<'_>) -> Result<Plan> {
-    let PlanInput { store, ledger, user, provider, start, end, datasets, refetch } = input;
+    let PlanInput {
+        store,
+        ledger,
+        user,
+        provider,
+        start,
+        end,
+        datasets,
+        refetch,
+    } = input;
     if end < start {
         return Err(Error::InvalidInput {
             what: format!("date range {start} to {end}"),
@@ -141,12 +150,20 @@ pub(crate) fn plan(input: PlanInput<'_>) -> Result<Plan> {
         let typical = typical_requests(dataset, provider, &per_day_requests);
         if dataset.is_daily() {
             for (a, b) in runs(&todo, max_days_per_request(dataset, provider)) {
-                tasks.push(Task { dataset, start: a, end: b });
+                tasks.push(Task {
+                    dataset,
+                    start: a,
+                    end: b,
+                });
                 expected += 1;
             }
         } else {
             for d in &todo {
-                tasks.push(Task { dataset, start: *d, end: *d });
+                tasks.push(Task {
+                    dataset,
+                    start: *d,
+                    end: *d,
+                });
                 expected += typical;
             }
         }
@@ -212,7 +229,11 @@ mod tests {
     #[test]
     fn runs_split_at_gaps_and_at_the_request_limit() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let days: Vec<NaiveDate> = d("2026-01-01").iter_days().take(70).filter(|x| *x != d("2026-01-10")).collect();
+        let days: Vec<NaiveDate> = d("2026-01-01")
+            .iter_days()
+            .take(70)
+            .filter(|x| *x != d("2026-01-10"))
+            .collect();
         let r = runs(&days, 30);
         assert_eq!(
             r,
@@ -233,6 +254,9 @@ mod tests {
         assert!(is_provisional(d("2026-11-03"), tz, now, 7));
         assert!(!is_provisional(d("2026-11-02"), tz, now, 7));
         assert!(!is_provisional(d("2026-11-09"), tz, now, 0));
-        assert!(is_provisional(d("2026-11-10"), tz, now, 0), "today is never complete");
+        assert!(
+            is_provisional(d("2026-11-10"), tz, now, 0),
+            "today is never complete"
+        );
     }
 }

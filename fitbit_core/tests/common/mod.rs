@@ -83,3 +83,54 @@ pub fn session(sim: &SimHandle, path: &Path) -> Session {
     )
     .unwrap()
 }
+
+/// Virtual time shared by the emulator and the client: sleeping advances the emulator's clock
+/// and this clock by the same amount, so quota windows pass without waiting.
+#[derive(Clone, Default)]
+pub struct SimTime {
+    pub url: String,
+    pub elapsed: std::sync::Arc<std::sync::Mutex<Duration>>,
+}
+
+impl SimTime {
+    pub fn new(sim: &SimHandle) -> SimTime {
+        SimTime {
+            url: sim.url(),
+            elapsed: Default::default(),
+        }
+    }
+    pub fn elapsed(&self) -> Duration {
+        *self.elapsed.lock().unwrap()
+    }
+}
+
+impl Sleeper for SimTime {
+    fn sleep(&self, d: Duration) {
+        // Whole seconds, rounded up on both clocks: never earlier than asked.
+        let secs = (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1);
+        SimClockSleeper {
+            url: self.url.clone(),
+        }
+        .sleep(Duration::from_secs(secs));
+        *self.elapsed.lock().unwrap() += Duration::from_secs(secs);
+    }
+}
+
+impl fitbit_core::http::Clock for SimTime {
+    fn now(&self) -> Duration {
+        self.elapsed()
+    }
+}
+
+/// A session on `path` whose waits advance `time`.
+pub fn session_on(sim: &SimHandle, path: &Path, time: &SimTime) -> Session {
+    let http = HttpClient::new(ReqwestTransport::new().unwrap())
+        .with_sleeper(time.clone())
+        .with_notifier(|_| {});
+    Session::new(
+        ConfigStore::new(path),
+        http,
+        fitbit_core::demo::endpoints(&sim.url()),
+    )
+    .unwrap()
+}
