@@ -394,11 +394,15 @@ pub fn redact_tokens(text: &str) -> String {
 mod tests {
     use super::*;
 
-    /// `fixtures/error_401_expired_token.json`, byte for byte (with its BOM).
-    const FITBIT_EXPIRED: &str = "\u{feff}{\n  \"errors\": [\n    {\n      \"errorType\": \"expired_token\",\n      \"message\": \"Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE0MzAzNDM3MzUsInNjb3BlcyI6Indwcm8gd2xvYyB3bnV0IHdzbGUgd3NldCB3aHIgd3dlaSB3YWN0IHdzb2MiLCJzdWIiOiJBQkNERUYiLCJhdWQiOiJJSktMTU4iLCJpc3MiOiJGaXRiaXQiLCJ0eXAiOiJhY2Nlc3NfdG9rZW4iLCJpYXQiOjE0MzAzNDAxMzV9.z0VHrIEzjsBnjiNMBey6wtu26yHTnSWz_qlqoEpUlpc\"\n    }\n  ],\n  \"success\": false\n}";
-    const GOOGLE_401: &str = r#"{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.","status":"UNAUTHENTICATED"}}"#;
-    const GOOGLE_403_SCOPE: &str = r#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}"#;
-    const GOOGLE_400_FILTER: &str = r#"{"error":{"code":400,"message":"Invalid data point filter: INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER, INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_DATA_POINT_FILTER","domain":"health.googleapis.com","metadata":{"detailedReasons":"INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER,INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"}},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 1)"},{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 53)"}]}]}}"#;
+    /// The saved bodies (docs/fitbit-web-api.md §5.2, docs/google-health-api.md §5.2); the Fitbit
+    /// one keeps its UTF-8 BOM.
+    const FITBIT_EXPIRED: &str = include_str!("../../tests/fixtures/error_401_expired_token.json");
+    const GOOGLE_401: &str =
+        include_str!("../../tests/fixtures/ghapi_error_401_unauthenticated.json");
+    const GOOGLE_403_SCOPE: &str =
+        include_str!("../../tests/fixtures/ghapi_error_403_scope_insufficient.json");
+    const GOOGLE_400_FILTER: &str =
+        include_str!("../../tests/fixtures/ghapi_error_400_invalid_filter.json");
 
     fn api(e: Error) -> (u16, String, String, String) {
         match e {

@@ -9,7 +9,7 @@
 //! - [`pipeline`]: parallel parsing, in-order delivery.
 //! - [`report`]: the summary.
 //!
-//! ## Time zones (google-health-api.md §6.3: the sources disagree)
+//! ## Time zones (docs/takeout-export.md §3: the sources disagree)
 //!
 //! - GoogleData CSV timestamps end in `Z`: UTC instants. Local time = that instant in the
 //!   user's zone ([`ImportOptions::tz`]); without a zone, UTC is shown and the report warns.

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 /// `GET /1/user/-/activities/heart/date/…json`: daily summaries and, for intraday requests,
-/// the samples. `activities-heart-intraday` is absent without intraday access (fitbit-api.md §2.4).
+/// the samples. `activities-heart-intraday` is absent without intraday access (docs/fitbit-web-api.md §3.4).
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartResponse {
     #[serde(rename = "activities-heart", default)]
