@@ -47,7 +47,7 @@ pub enum Error {
     Api {
         provider: Provider,
         status: u16,
-        kind: String,
+        kind: ApiErrorKind,
         message: String,
         hint: String,
     },
@@ -71,6 +71,69 @@ pub enum Error {
     Table(polars::error::PolarsError),
     /// plotters failed to draw a chart.
     Plot(String),
+}
+
+/// What an error body said, by envelope: the API's own error code as data.
+///
+/// ```
+/// use fitbit_core::{Error, Provider, error::ApiErrorKind, http::api_error};
+/// let body = br#"{"errors":[{"errorType":"insufficient_permissions","message":"no"}]}"#;
+/// match api_error(Provider::Fitbit, 403, body) {
+///     Error::Api { kind: ApiErrorKind::Fitbit { error_type }, .. } => {
+///         assert_eq!(error_type, "insufficient_permissions")
+///     }
+///     e => panic!("{e}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// Fitbit's `{"errors": [...]}` envelope: the first `errorType` (`expired_token`,
+    /// `insufficient_scope`, `insufficient_permissions`, `invalid_request`, `system`, …;
+    /// docs/fitbit-web-api.md §5.2).
+    Fitbit { error_type: String },
+    /// Google's `{"error": {...}}` envelope: the canonical `status` (`PERMISSION_DENIED`,
+    /// `INVALID_ARGUMENT`, …) and the `ErrorInfo` reason when it adds one
+    /// (`ACCESS_TOKEN_SCOPE_INSUFFICIENT`, …; docs/google-health-api.md §5.2). Seen from the
+    /// legacy Fitbit host too.
+    Google {
+        status: String,
+        reason: Option<String>,
+    },
+    /// An OAuth 2.0 error body (`{"error": "insufficient_scope", ...}`, RFC 6749 §5.2).
+    OAuth { error: String },
+    /// The body was no known error envelope (an HTML page, empty, truncated).
+    Unrecognized,
+}
+
+impl ApiErrorKind {
+    /// The API's error code: `errorType`, `status` or `error`; empty when unrecognized.
+    pub fn code(&self) -> &str {
+        match self {
+            ApiErrorKind::Fitbit { error_type } => error_type,
+            ApiErrorKind::Google { status, .. } => status,
+            ApiErrorKind::OAuth { error } => error,
+            ApiErrorKind::Unrecognized => "",
+        }
+    }
+
+    /// Google's `ErrorInfo` reason, when given.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            ApiErrorKind::Google { reason, .. } => reason.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// `CODE` or `STATUS (REASON)`; empty when unrecognized.
+impl std::fmt::Display for ApiErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())?;
+        match self.reason() {
+            Some(r) => write!(f, " ({r})"),
+            None => Ok(()),
+        }
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -137,7 +200,12 @@ impl std::fmt::Display for Error {
                 message,
                 hint,
             } => {
-                write!(f, "{provider} API error HTTP {status} {kind}: {message}")?;
+                match kind {
+                    ApiErrorKind::Unrecognized => {
+                        write!(f, "{provider} API error HTTP {status}: {message}")?
+                    }
+                    _ => write!(f, "{provider} API error HTTP {status} {kind}: {message}")?,
+                }
                 if !hint.is_empty() {
                     write!(f, ". {hint}")?;
                 }

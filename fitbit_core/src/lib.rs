@@ -44,7 +44,7 @@ pub mod time;
 pub use client::Client;
 pub use config::{Config, ConfigStore};
 pub use display::Show;
-pub use error::{Error, Result};
+pub use error::{ApiErrorKind, Error, Result};
 pub use provider::Provider;
 pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};
 pub use secret::Secret;

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::Error;
+use crate::error::{ApiErrorKind, Error};
 use crate::provider::Provider;
 
 /// The Google Health scope that covers heart rate and HRV.
@@ -91,6 +91,8 @@ pub(crate) struct ErrorBody {
     pub(crate) violations: Vec<String>,
     /// Which envelope: true for Google/OAuth shapes.
     pub(crate) google_shape: bool,
+    /// True for the OAuth 2.0 shape (`{"error": "...", "error_description": ...}`).
+    pub(crate) oauth: bool,
 }
 
 /// Parses either envelope; `None` if the body is neither (HTML, empty, ...).
@@ -121,6 +123,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
                 message,
                 violations,
                 google_shape: false,
+                oauth: false,
             }
         }
         Envelope::Google(g) => {
@@ -144,6 +147,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
                 message: redact_tokens(s.message.as_deref().unwrap_or("")),
                 violations,
                 google_shape: true,
+                oauth: false,
             }
         }
         Envelope::OAuth(o) => ErrorBody {
@@ -152,6 +156,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
             message: redact_tokens(o.error_description.as_deref().unwrap_or("")),
             violations: Vec::new(),
             google_shape: true,
+            oauth: true,
         },
     })
 }
@@ -176,15 +181,25 @@ pub fn api_error(provider: Provider, status: u16, body: &[u8]) -> Error {
     let parsed = parse_error_body(body);
     let (kind, message, hint) = match &parsed {
         Some(b) => {
-            let kind = match &b.reason {
-                Some(r) if !r.is_empty() && *r != b.kind => format!("{} ({r})", b.kind),
-                _ => b.kind.clone(),
+            let kind = if b.oauth {
+                ApiErrorKind::OAuth {
+                    error: b.kind.clone(),
+                }
+            } else if b.google_shape {
+                ApiErrorKind::Google {
+                    status: b.kind.clone(),
+                    reason: b.reason.clone().filter(|r| !r.is_empty() && *r != b.kind),
+                }
+            } else {
+                ApiErrorKind::Fitbit {
+                    error_type: b.kind.clone(),
+                }
             };
             let hint = hint_for(provider, status, b);
             (kind, b.message.clone(), hint)
         }
         None => (
-            String::new(),
+            ApiErrorKind::Unrecognized,
             excerpt(body),
             hint_for(provider, status, &ErrorBody::default()),
         ),
@@ -412,7 +427,7 @@ mod tests {
                 message,
                 hint,
                 ..
-            } => (status, kind, message, hint),
+            } => (status, kind.to_string(), message, hint),
             other => panic!("expected Error::Api, got {other:?}"),
         }
     }
@@ -468,6 +483,58 @@ mod tests {
         );
         assert!(hint.contains("(at line 1, column 53)"), "{hint}");
         assert!(hint.contains("sleep.interval.civil_start_time"), "{hint}");
+    }
+
+    #[test]
+    fn the_kind_is_typed_by_envelope() {
+        let kind = |p, status, body: &[u8]| match api_error(p, status, body) {
+            Error::Api { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            kind(Provider::Google, 403, GOOGLE_403_SCOPE.as_bytes()),
+            ApiErrorKind::Google {
+                status: "PERMISSION_DENIED".into(),
+                reason: Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT".into())
+            }
+        );
+        assert_eq!(
+            kind(Provider::Google, 401, GOOGLE_401.as_bytes()),
+            ApiErrorKind::Google {
+                status: "UNAUTHENTICATED".into(),
+                reason: None
+            }
+        );
+        let k = kind(Provider::Fitbit, 401, FITBIT_EXPIRED.as_bytes());
+        assert_eq!(
+            k,
+            ApiErrorKind::Fitbit {
+                error_type: "expired_token".into()
+            }
+        );
+        assert_eq!((k.code(), k.reason()), ("expired_token", None));
+        let oauth = br#"{"error":"insufficient_scope","error_description":"Insufficient Scope"}"#;
+        assert_eq!(
+            kind(Provider::Google, 403, oauth),
+            ApiErrorKind::OAuth {
+                error: "insufficient_scope".into()
+            }
+        );
+        let e = api_error(Provider::Google, 502, b"<html>Bad Gateway</html>");
+        assert!(
+            matches!(
+                &e,
+                Error::Api {
+                    kind: ApiErrorKind::Unrecognized,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().starts_with("Google API error HTTP 502: "),
+            "{e}"
+        );
     }
 
     #[test]
