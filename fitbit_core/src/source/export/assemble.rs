@@ -61,11 +61,6 @@ impl DayBuffer {
             .is_some()
     }
 
-    /// Number of days held in memory.
-    pub fn open_days(&self) -> usize {
-        self.open.len()
-    }
-
     /// Emits, in order, every day before `watermark - SLACK_DAYS` (all days when `None`),
     /// sorted and de-duplicated. Returns how many duplicates were dropped.
     pub fn flush(
