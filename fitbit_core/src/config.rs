@@ -255,26 +255,40 @@ pub enum TokenNote {
     /// Saving the config failed; the new tokens are in the recovery file (0600) and the next
     /// load uses them from there.
     Recovered {
+        /// The config file that could not be written.
         config: PathBuf,
+        /// Where the tokens are now.
         recovery: PathBuf,
+        /// Why the config could not be written.
         error: String,
     },
     /// Neither the config nor the recovery file could be written: only this process has the
     /// new tokens; it retries the save before each request.
     InMemoryOnly {
+        /// The config file that could not be written.
         config: PathBuf,
+        /// The recovery file that could not be written either.
         recovery: PathBuf,
+        /// Why neither could be written.
         error: String,
     },
     /// The tokens were loaded from the recovery file, which was newer than the config; `moved`
     /// when they have since been saved to the config (and the recovery file removed).
     LoadedRecovery {
+        /// The config file.
         config: PathBuf,
+        /// The recovery file the tokens came from.
         recovery: PathBuf,
+        /// True when they are back in the config and the recovery file is gone.
         moved: bool,
     },
     /// A recovery file exists but was not used.
-    IgnoredRecovery { recovery: PathBuf, reason: String },
+    IgnoredRecovery {
+        /// The recovery file.
+        recovery: PathBuf,
+        /// Why it was not used.
+        reason: String,
+    },
 }
 
 impl PartialEq for ConfigStore {

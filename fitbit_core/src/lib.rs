@@ -26,6 +26,8 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod client;
 pub mod config;

@@ -16,8 +16,11 @@ pub const SLACK_DAYS: u64 = 2;
 /// One local day's samples, ascending.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DayData {
+    /// The local calendar day.
     pub date: NaiveDate,
+    /// Its heart-rate samples.
     pub hr: Vec<HrSample>,
+    /// Its HRV measurements.
     pub hrv: Vec<HrvSample>,
 }
 

@@ -97,16 +97,22 @@ pub struct ImportSummary {
     pub daily_hr: Vec<DailyHr>,
     /// Nightly HRV summaries, ascending by date (sources merged field by field).
     pub daily_hrv: Vec<DailyHrv>,
+    /// What was read, skipped and decided.
     pub report: ImportReport,
 }
 
 /// Everything in a (small) range, in memory. For notebooks; use [`import`] for years of data.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Export {
+    /// Heart-rate samples, ascending by instant.
     pub hr: Vec<HrSample>,
+    /// Resting heart rate per local day, ascending.
     pub daily_hr: Vec<DailyHr>,
+    /// HRV measurements, ascending.
     pub hrv: Vec<HrvSample>,
+    /// Nightly HRV summaries, ascending by date.
     pub daily_hrv: Vec<DailyHrv>,
+    /// What was read, skipped and decided.
     pub report: ImportReport,
 }
 

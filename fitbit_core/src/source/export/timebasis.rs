@@ -14,7 +14,9 @@ use crate::{Error, Result, Timestamp};
 /// A user time zone: a named IANA zone (DST-correct) or a fixed offset inferred from the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
+    /// An IANA zone, e.g. `Europe/Berlin`.
     Named(Tz),
+    /// A fixed UTC offset.
     Fixed(FixedOffset),
 }
 
