@@ -32,3 +32,12 @@ fn styled(len: u64, what: &str, template: &str) -> ProgressBar {
     pb.set_message(what.to_string());
     pb
 }
+
+/// A line for people above the bar; on stderr when the bar is hidden (not a terminal, cron).
+pub fn say(bar: &ProgressBar, line: &str) {
+    if bar.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        bar.println(line);
+    }
+}

@@ -103,6 +103,13 @@ impl Client {
         self.session.token_status(Utc::now())
     }
 
+    /// A problem with storing the tokens the user should hear about (new tokens that only
+    /// reached the recovery file or memory, or tokens loaded from the recovery file); no
+    /// secrets inside. See [`crate::auth::Session::token_note`].
+    pub fn token_note(&self) -> Option<&crate::config::TokenNote> {
+        self.session.token_note()
+    }
+
     /// One paragraph for people: provider, account, config file, token expiry. No secrets.
     pub fn describe(&self) -> String {
         let st = self.token_status();

@@ -241,9 +241,114 @@ fn take_time(
 }
 
 /// Where the config lives, and the only way to read or write it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ConfigStore {
     path: PathBuf,
+    /// Writes a whole file (atomically); replaced in tests to simulate a full disk.
+    writer: Writer,
+}
+
+/// What became of tokens the config file could not take, or where loaded tokens came from.
+/// Holds paths and error texts only, never a token. `Display` says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenNote {
+    /// Saving the config failed; the new tokens are in the recovery file (0600) and the next
+    /// load uses them from there.
+    Recovered {
+        /// The config file that could not be written.
+        config: PathBuf,
+        /// Where the tokens are now.
+        recovery: PathBuf,
+        /// Why the config could not be written.
+        error: String,
+    },
+    /// Neither the config nor the recovery file could be written: only this process has the
+    /// new tokens; it retries the save before each request.
+    InMemoryOnly {
+        /// The config file that could not be written.
+        config: PathBuf,
+        /// The recovery file that could not be written either.
+        recovery: PathBuf,
+        /// Why neither could be written.
+        error: String,
+    },
+    /// The tokens were loaded from the recovery file, which was newer than the config; `moved`
+    /// when they have since been saved to the config (and the recovery file removed).
+    LoadedRecovery {
+        /// The config file.
+        config: PathBuf,
+        /// The recovery file the tokens came from.
+        recovery: PathBuf,
+        /// True when they are back in the config and the recovery file is gone.
+        moved: bool,
+    },
+    /// A recovery file exists but was not used.
+    IgnoredRecovery {
+        /// The recovery file.
+        recovery: PathBuf,
+        /// Why it was not used.
+        reason: String,
+    },
+}
+
+impl PartialEq for ConfigStore {
+    /// Two stores are equal when they name the same file.
+    fn eq(&self, other: &ConfigStore) -> bool {
+        self.path == other.path
+    }
+}
+
+impl Eq for ConfigStore {}
+
+impl std::fmt::Display for TokenNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenNote::Recovered {
+                config,
+                recovery,
+                error,
+            } => write!(
+                f,
+                "the new tokens could not be saved to {} ({error}); they were written to {} \
+                 instead and are used from there. Free disk space or make the folder writable; \
+                 the next save moves them back into the config",
+                config.display(),
+                recovery.display()
+            ),
+            TokenNote::InMemoryOnly {
+                config,
+                recovery,
+                error,
+            } => write!(
+                f,
+                "the new tokens could not be saved to {} nor to {} ({error}); only this process \
+                 has them and it retries the save before each request. Free disk space or make \
+                 the folder writable now, or run `fitbit auth` afterwards",
+                config.display(),
+                recovery.display()
+            ),
+            TokenNote::LoadedRecovery {
+                config,
+                recovery,
+                moved,
+            } => write!(
+                f,
+                "used the tokens in {}, newer than {} (an earlier save had failed); {}",
+                recovery.display(),
+                config.display(),
+                if *moved {
+                    "they are back in the config and the recovery file was removed"
+                } else {
+                    "the next save that succeeds moves them back into the config"
+                }
+            ),
+            TokenNote::IgnoredRecovery { recovery, reason } => write!(
+                f,
+                "{} was not used: {reason}. Delete it if the config's tokens work",
+                recovery.display()
+            ),
+        }
+    }
 }
 
 /// An exclusive advisory lock on `<config>.lock`, released on drop.
@@ -261,7 +366,16 @@ impl Drop for ConfigLock {
 impl ConfigStore {
     /// A store for the file at `path` (it need not exist yet).
     pub fn new(path: impl Into<PathBuf>) -> ConfigStore {
-        ConfigStore { path: path.into() }
+        ConfigStore {
+            path: path.into(),
+            writer: write_atomic,
+        }
+    }
+
+    /// The same store writing files with `writer` (tests: a writer that fails like a full disk).
+    #[doc(hidden)]
+    pub fn with_writer(self, writer: Writer) -> ConfigStore {
+        ConfigStore { writer, ..self }
     }
 
     /// The config file's path.
@@ -271,38 +385,79 @@ impl ConfigStore {
 
     /// The sibling lock file: `fb_conf.json` → `fb_conf.json.lock`.
     pub fn lock_path(&self) -> PathBuf {
+        self.sibling(".lock")
+    }
+
+    /// The sibling recovery file, `fb_conf.json` → `fb_conf.json.recovered`: where
+    /// [`ConfigStore::save_or_recover`] puts freshly rotated tokens when the config itself
+    /// cannot be written. [`ConfigStore::load`] prefers it while it is newer than the config.
+    pub fn recovery_path(&self) -> PathBuf {
+        self.sibling(".recovered")
+    }
+
+    fn sibling(&self, suffix: &str) -> PathBuf {
         let mut name = self
             .path
             .file_name()
             .map(|n| n.to_os_string())
             .unwrap_or_else(|| "fb_conf.json".into());
-        name.push(".lock");
+        name.push(suffix);
         self.path.with_file_name(name)
     }
 
-    /// Reads and validates the file.
+    /// Reads and validates the config, or the recovery file when that is newer (see
+    /// [`ConfigStore::load_noting`], which also says which one was used).
     pub fn load(&self) -> Result<Config> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::ConfigMissing {
-                    path: self.path.clone(),
-                });
-            }
-            Err(e) => return Err(Error::io(&self.path, e)),
+        self.load_noting().map(|(config, _)| config)
+    }
+
+    /// Like [`ConfigStore::load`], and says whether the recovery file was involved:
+    /// [`TokenNote::LoadedRecovery`] when it was used (it is valid, for the same `client_id`,
+    /// and not older than the config, or the config is missing), [`TokenNote::IgnoredRecovery`]
+    /// when one exists but was not used, `None` when there is none.
+    pub fn load_noting(&self) -> Result<(Config, Option<TokenNote>)> {
+        let recovery = self.recovery_path();
+        let Ok(rec_meta) = std::fs::metadata(&recovery) else {
+            return read_config(&self.path).map(|c| (c, None));
         };
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-            Error::ConfigSyntax {
-                path: self.path.clone(),
-                line,
-                column,
-                message: "the file is not valid UTF-8".into(),
+        let main = read_config(&self.path);
+        let ignored = |config: Config, reason: String| {
+            let note = TokenNote::IgnoredRecovery {
+                recovery: recovery.clone(),
+                reason,
+            };
+            Ok((config, Some(note)))
+        };
+        let loaded = |config: Config| {
+            let note = TokenNote::LoadedRecovery {
+                config: self.path.clone(),
+                recovery: recovery.clone(),
+                moved: false,
+            };
+            Ok((config, Some(note)))
+        };
+        match (main, read_config(&recovery)) {
+            (Err(Error::ConfigMissing { .. }), Ok(rec)) => loaded(rec),
+            (Err(e), _) => Err(e),
+            (Ok(main), Err(e)) => ignored(main, format!("it cannot be read ({e})")),
+            (Ok(main), Ok(rec)) if rec.client_id != main.client_id => ignored(
+                main,
+                "it belongs to another client_id than the config".to_owned(),
+            ),
+            (Ok(main), Ok(rec)) => {
+                let modified = |m: &std::fs::Metadata| m.modified().ok();
+                let main_time = std::fs::metadata(&self.path)
+                    .ok()
+                    .and_then(|m| modified(&m));
+                match (modified(&rec_meta), main_time) {
+                    (Some(r), Some(m)) if r < m => ignored(
+                        main,
+                        "the config was changed after it was written".to_owned(),
+                    ),
+                    _ => loaded(rec),
+                }
             }
-        })?;
-        Config::from_json(&text, &self.path)
+        }
     }
 
     /// Takes the exclusive lock (waits for other holders). Hold it across load-change-save.
@@ -322,39 +477,57 @@ impl ConfigStore {
 
     /// Writes `config` atomically: a 0600 temp file in the same directory, `sync_all`, rename
     /// over the target, fsync the directory. Refuses (with the parse error) to replace an
-    /// existing file that cannot be parsed.
+    /// existing file that cannot be parsed. The config then holds the newest state, so a
+    /// recovery file is removed.
     pub fn save(&self, config: &Config) -> Result<()> {
         if self.path.exists() {
-            match self.load() {
+            match read_config(&self.path) {
                 Ok(_) => {}
                 Err(e @ (Error::ConfigSyntax { .. } | Error::ConfigField { .. })) => return Err(e),
                 Err(_) => {}
             }
         }
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}-{}",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "fb_conf.json".into()),
-            std::process::id(),
-            random_suffix()
-        ));
-        let result = write_new_file(&tmp, config.to_json().as_bytes())
-            .and_then(|()| std::fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e)));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-            return result;
-        }
-        #[cfg(unix)]
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
+        (self.writer)(&self.path, config.to_json().as_bytes())?;
+        let _ = std::fs::remove_file(self.recovery_path());
         Ok(())
+    }
+
+    /// Saves freshly rotated tokens so that they are never lost: tries [`ConfigStore::save`]
+    /// up to [`SAVE_ATTEMPTS`] times; if all fail (disk full, read-only folder), writes the
+    /// config atomically (0600) to [`ConfigStore::recovery_path`] instead. `None` when the
+    /// config was saved; otherwise what happened and what to do (the note holds paths and the
+    /// error, never a token). A config file that no longer parses is not overwritten (nor
+    /// retried): the tokens go to the recovery file.
+    pub fn save_or_recover(&self, config: &Config) -> Option<TokenNote> {
+        let mut last = None;
+        for attempt in 0..SAVE_ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(50 << attempt));
+            }
+            match self.save(config) {
+                Ok(()) => return None,
+                Err(e @ (Error::ConfigSyntax { .. } | Error::ConfigField { .. })) => {
+                    last = Some(e);
+                    break;
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        let error = last.map(|e| e.to_string()).unwrap_or_default();
+        let recovery = self.recovery_path();
+        let note = match (self.writer)(&recovery, config.to_json().as_bytes()) {
+            Ok(()) => TokenNote::Recovered {
+                config: self.path.clone(),
+                recovery,
+                error,
+            },
+            Err(e) => TokenNote::InMemoryOnly {
+                config: self.path.clone(),
+                recovery,
+                error: format!("{error}; {e}"),
+            },
+        };
+        Some(note)
     }
 
     /// Lock, load, change, save; returns the saved config. Nothing is written if loading fails.
@@ -365,6 +538,64 @@ impl ConfigStore {
         self.save(&cfg)?;
         Ok(cfg)
     }
+}
+
+/// How many times [`ConfigStore::save_or_recover`] tries the config before the recovery file.
+pub const SAVE_ATTEMPTS: u32 = 3;
+
+/// Writes a whole file. The default is atomic: a 0600 temp file in the same directory,
+/// `sync_all`, rename over the target, fsync the directory.
+pub type Writer = fn(&Path, &[u8]) -> Result<()>;
+
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "fb_conf.json".into()),
+        std::process::id(),
+        random_suffix()
+    ));
+    let result = write_new_file(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return result;
+    }
+    #[cfg(unix)]
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Reads and validates one config file.
+fn read_config(path: &Path) -> Result<Config> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::ConfigMissing {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Error::ConfigSyntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: "the file is not valid UTF-8".into(),
+        }
+    })?;
+    Config::from_json(&text, path)
 }
 
 fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -528,5 +759,78 @@ mod tests {
     fn example_parses_and_loads() {
         let c = Config::from_json(EXAMPLE_JSON, "fb_conf.example.json").unwrap();
         assert_eq!(c, Config::example());
+    }
+
+    #[test]
+    fn load_uses_a_recovery_file_only_when_it_is_newer_and_for_the_same_app() {
+        let (dir, store) = store_with(TODAY);
+        let recovery = store.recovery_path();
+        assert_eq!(recovery, dir.path().join("fb_conf.json.recovered"));
+        assert_eq!(store.load_noting().unwrap().1, None);
+
+        let mut newer = store.load().unwrap();
+        newer.refresh_token = Secret::new("rotated-refresh");
+        std::fs::write(&recovery, newer.to_json()).unwrap();
+        let (c, note) = store.load_noting().unwrap();
+        assert_eq!(c.refresh_token.expose(), "rotated-refresh");
+        assert!(
+            matches!(note, Some(TokenNote::LoadedRecovery { .. })),
+            "{note:?}"
+        );
+
+        // Older than the config (edited by hand since): not used, and said why.
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&recovery)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let (c, note) = store.load_noting().unwrap();
+        assert_eq!(c.refresh_token.expose(), "c643a63c072f");
+        let said = note.unwrap().to_string();
+        assert!(said.contains("changed after"), "{said}");
+        assert!(!said.contains("rotated-refresh"), "{said}");
+
+        // Another app's tokens, or a broken file: not used either.
+        let mut other = newer.clone();
+        other.client_id = "99ZZZZ".into();
+        std::fs::write(&recovery, other.to_json()).unwrap();
+        let (c, note) = store.load_noting().unwrap();
+        assert_eq!(c.client_id, "23ABCD");
+        assert!(note.unwrap().to_string().contains("another client_id"));
+        std::fs::write(&recovery, "{ half").unwrap();
+        let (c, note) = store.load_noting().unwrap();
+        assert_eq!(c.client_id, "23ABCD");
+        assert!(note.unwrap().to_string().contains("cannot be read"));
+
+        // The config gone: the recovery file is what is left.
+        std::fs::write(&recovery, newer.to_json()).unwrap();
+        std::fs::remove_file(store.path()).unwrap();
+        assert_eq!(
+            store.load().unwrap().refresh_token.expose(),
+            "rotated-refresh"
+        );
+
+        // A successful save makes the config the newest state again.
+        store.save(&newer).unwrap();
+        assert!(!recovery.exists());
+        assert_eq!(store.load_noting().unwrap(), (newer, None));
+    }
+
+    #[test]
+    fn a_config_broken_before_the_save_sends_the_tokens_to_the_recovery_file() {
+        let (_d, store) = store_with("{ oops");
+        let mut c = Config::example();
+        c.refresh_token = Secret::new("fresh-pair");
+        let note = store.save_or_recover(&c);
+        assert!(
+            matches!(note, Some(TokenNote::Recovered { .. })),
+            "{note:?}"
+        );
+        assert!(!note.unwrap().to_string().contains("fresh-pair"));
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), "{ oops");
+        let rec = ConfigStore::new(store.recovery_path()).load().unwrap();
+        assert_eq!(rec.refresh_token.expose(), "fresh-pair");
     }
 }

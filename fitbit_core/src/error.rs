@@ -13,42 +13,71 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// No config file at the path.
-    ConfigMissing { path: PathBuf },
+    ConfigMissing {
+        /// The config file that was looked for.
+        path: PathBuf,
+    },
     /// The config file is not valid JSON. It is left untouched.
     ConfigSyntax {
+        /// The config file.
         path: PathBuf,
+        /// Line of the error, from 1.
         line: usize,
+        /// Column of the error, from 1.
         column: usize,
+        /// What is wrong there.
         message: String,
     },
     /// A field is missing or has the wrong type. The file is left untouched.
     ConfigField {
+        /// The config file.
         path: PathBuf,
+        /// The JSON key.
         field: String,
+        /// What is wrong with it ("is missing", "must be a string", …).
         problem: String,
     },
     /// Reading, writing or locking a file failed.
     Io {
+        /// The file.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// The refresh token (or authorization) is no longer valid: the user must authorize again.
-    Reauthorize { provider: Provider, detail: String },
+    Reauthorize {
+        /// Whose token endpoint refused.
+        provider: Provider,
+        /// The endpoint's description, redacted.
+        detail: String,
+    },
     /// The token endpoint refused a request for another reason.
     TokenEndpoint {
+        /// Whose token endpoint.
         provider: Provider,
+        /// HTTP status.
         status: u16,
+        /// The OAuth `error` code.
         error: String,
+        /// The `error_description`, redacted.
         description: String,
     },
     /// The OAuth redirect did not carry what it should (no code, wrong state, an `error=`).
-    Authorization { message: String },
+    Authorization {
+        /// What was wrong and what to do.
+        message: String,
+    },
     /// The API answered with an error status.
     Api {
+        /// Which API.
         provider: Provider,
+        /// HTTP status.
         status: u16,
-        kind: String,
+        /// The API's own error code, by envelope.
+        kind: ApiErrorKind,
+        /// The API's message, redacted.
         message: String,
+        /// What to do next (may be empty).
         hint: String,
     },
     /// HTTP 200 without `activities-heart-intraday`: the app is not of type Personal.
@@ -56,27 +85,129 @@ pub enum Error {
     /// HTTP 410 Gone from the legacy Fitbit Web API: it was shut down on 2026-11-02.
     LegacyApiGone,
     /// Could not reach the server after retries (connection refused, dropped, timed out).
-    Network { url: String, message: String },
+    Network {
+        /// The URL requested.
+        url: String,
+        /// What went wrong on the last attempt.
+        message: String,
+    },
     /// A response body did not have the documented shape.
     Parse {
+        /// Which answer (endpoint or file).
         what: String,
+        /// The JSON path of the problem.
         path: String,
+        /// What was expected.
         message: String,
     },
     /// A value given by the user is not valid (date, detail level, range, path).
-    InvalidInput { what: String, hint: String },
+    InvalidInput {
+        /// Which value.
+        what: String,
+        /// What a valid one looks like.
+        hint: String,
+    },
     /// A data export could not be read.
-    Export { path: PathBuf, message: String },
+    Export {
+        /// The export (folder or archive).
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// polars failed to build or write a table.
     Table(polars::error::PolarsError),
     /// plotters failed to draw a chart.
     Plot(String),
     /// A store folder or its ledger could not be used.
-    Store { path: PathBuf, message: String },
+    Store {
+        /// The store folder or ledger file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// Another sync holds the store's lock for this user.
-    Locked { path: PathBuf, holder: String },
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it (process, host, since when), as the holder wrote it.
+        holder: String,
+    },
     /// The request budget (`--max-requests`) is spent; the next run continues.
-    BudgetSpent { requests: u64 },
+    BudgetSpent {
+        /// Requests sent within the budget.
+        requests: u64,
+    },
+}
+
+/// What an error body said, by envelope: the API's own error code as data.
+///
+/// ```
+/// use fitbit_core::{Error, Provider, error::ApiErrorKind, http::api_error};
+/// let body = br#"{"errors":[{"errorType":"insufficient_permissions","message":"no"}]}"#;
+/// match api_error(Provider::Fitbit, 403, body) {
+///     Error::Api { kind: ApiErrorKind::Fitbit { error_type }, .. } => {
+///         assert_eq!(error_type, "insufficient_permissions")
+///     }
+///     e => panic!("{e}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// Fitbit's `{"errors": [...]}` envelope: the first `errorType` (`expired_token`,
+    /// `insufficient_scope`, `insufficient_permissions`, `invalid_request`, `system`, …;
+    /// docs/fitbit-web-api.md §5.2).
+    Fitbit {
+        /// The `errorType`.
+        error_type: String,
+    },
+    /// Google's `{"error": {...}}` envelope: the canonical `status` (`PERMISSION_DENIED`,
+    /// `INVALID_ARGUMENT`, …) and the `ErrorInfo` reason when it adds one
+    /// (`ACCESS_TOKEN_SCOPE_INSUFFICIENT`, …; docs/google-health-api.md §5.2). Seen from the
+    /// legacy Fitbit host too.
+    Google {
+        /// The canonical `status`.
+        status: String,
+        /// The `ErrorInfo.reason`, when it adds to `status`.
+        reason: Option<String>,
+    },
+    /// An OAuth 2.0 error body (`{"error": "insufficient_scope", ...}`, RFC 6749 §5.2).
+    OAuth {
+        /// The `error` code.
+        error: String,
+    },
+    /// The body was no known error envelope (an HTML page, empty, truncated).
+    Unrecognized,
+}
+
+impl ApiErrorKind {
+    /// The API's error code: `errorType`, `status` or `error`; empty when unrecognized.
+    pub fn code(&self) -> &str {
+        match self {
+            ApiErrorKind::Fitbit { error_type } => error_type,
+            ApiErrorKind::Google { status, .. } => status,
+            ApiErrorKind::OAuth { error } => error,
+            ApiErrorKind::Unrecognized => "",
+        }
+    }
+
+    /// Google's `ErrorInfo` reason, when given.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            ApiErrorKind::Google { reason, .. } => reason.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// `CODE` or `STATUS (REASON)`; empty when unrecognized.
+impl std::fmt::Display for ApiErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())?;
+        match self.reason() {
+            Some(r) => write!(f, " ({r})"),
+            None => Ok(()),
+        }
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -143,7 +274,12 @@ impl std::fmt::Display for Error {
                 message,
                 hint,
             } => {
-                write!(f, "{provider} API error HTTP {status} {kind}: {message}")?;
+                match kind {
+                    ApiErrorKind::Unrecognized => {
+                        write!(f, "{provider} API error HTTP {status}: {message}")?
+                    }
+                    _ => write!(f, "{provider} API error HTTP {status} {kind}: {message}")?,
+                }
                 if !hint.is_empty() {
                     write!(f, ". {hint}")?;
                 }

@@ -26,6 +26,8 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod atomic;
 pub mod auth;
 pub mod client;
@@ -49,7 +51,7 @@ pub mod time;
 pub use client::Client;
 pub use config::{Config, ConfigStore};
 pub use display::Show;
-pub use error::{Error, Result};
+pub use error::{ApiErrorKind, Error, Result};
 pub use provider::Provider;
 pub use record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample, Timestamp};
 pub use secret::Secret;

@@ -47,6 +47,7 @@ impl Timestamp {
 /// One heart-rate sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HrSample {
+    /// When: local wall-clock time and, when known, the UTC offset.
     pub time: Timestamp,
     /// Beats per minute.
     pub bpm: u16,
@@ -66,6 +67,7 @@ pub struct DailyHr {
 /// One night's HRV summary. Fitbit dates HRV by the day the main sleep ended.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DailyHrv {
+    /// The night's date (the day the main sleep ended).
     pub date: NaiveDate,
     /// RMSSD over the main sleep, ms (Fitbit `dailyRmssd`, Google `averageHeartRateVariabilityMilliseconds`).
     pub daily_rmssd: Option<f64>,
@@ -80,7 +82,9 @@ pub struct DailyHrv {
 /// One HRV measurement during sleep (5-minute intervals on Fitbit).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HrvSample {
+    /// When: local wall-clock time and, when known, the UTC offset.
     pub time: Timestamp,
+    /// RMSSD, ms.
     pub rmssd: Option<f64>,
     /// Data completeness (Fitbit only).
     pub coverage: Option<f64>,
@@ -95,10 +99,14 @@ pub struct HrvSample {
 /// Detail level of intraday heart rate (legacy Fitbit API). Google and exports return raw samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Detail {
+    /// `1sec`: every reading (the default).
     #[default]
     OneSecond,
+    /// `1min`.
     OneMinute,
+    /// `5min`.
     FiveMinutes,
+    /// `15min`.
     FifteenMinutes,
 }
 

@@ -1,4 +1,4 @@
-//! The legacy Fitbit source against the real and documented fixtures (fitbit-api.md §7), plus
+//! The legacy Fitbit source against the real and documented fixtures (docs/fitbit-web-api.md §7), plus
 //! constructed bodies for the edge cases the docs describe, and the fetchers' request plans.
 
 use chrono::{FixedOffset, NaiveDate, NaiveTime};

@@ -1,5 +1,5 @@
-//! The Google Health API v4 source: the real heart-rate page (google-health-api.md §3.5),
-//! constructed pages for the other types (§3.4 schemas), paging and time coordinates.
+//! The Google Health API v4 source: the real heart-rate page (docs/google-health-api.md §4.6),
+//! constructed pages for the other types (docs/google-health-api.md §4.5), paging and time coordinates.
 
 use std::collections::VecDeque;
 

@@ -15,7 +15,7 @@ pub enum Provider {
     Google,
 }
 
-/// The intraday access the Fitbit app has (fitbit-api.md §2.4).
+/// The intraday access the Fitbit app has (docs/fitbit-web-api.md §3.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IntradayAccess {
     /// A Personal app reading its owner's data: intraday bodies are served.
@@ -67,7 +67,7 @@ impl Faults {
     }
 }
 
-/// How an app authenticates at the token endpoint (fitbit-api.md §1.1, google-health-api.md §1.2).
+/// How an app authenticates at the token endpoint (docs/fitbit-web-api.md §2.1, docs/google-health-api.md §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppType {
     /// Fitbit Personal: Basic auth or `client_id` in the body; intraday for the owner.

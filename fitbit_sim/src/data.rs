@@ -11,7 +11,7 @@ use crate::http1::{Outcome, Request, Response};
 use crate::limits::Verdict;
 use crate::render::ErrorAnswer;
 
-/// Does this Fitbit path ask for intraday data (fitbit-api.md §2.2, §3.1, §5)?
+/// Does this Fitbit path ask for intraday data (docs/fitbit-web-api.md §3.2, §4.1, §6)?
 pub fn fitbit_is_intraday(path: &str) -> bool {
     let p = path.trim_end_matches(".json");
     p.split('/')
@@ -47,7 +47,7 @@ fn fitbit_scope(path: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// The Google scopes of which a path needs one (google-health-api.md §2.2).
+/// The Google scopes of which a path needs one (docs/google-health-api.md §3.2).
 fn google_scopes(path: &str) -> &'static [&'static str] {
     const HM: &str = "health_metrics_and_measurements.readonly";
     const AF: &str = "activity_and_fitness.readonly";
@@ -100,7 +100,7 @@ fn google_scopes(path: &str) -> &'static [&'static str] {
 }
 
 fn rate_headers(resp: Response, v: &Verdict) -> Response {
-    // The odd mixed case seen live (fitbit-api.md §4.1): clients must read headers case-insensitively.
+    // The odd mixed case seen live (docs/fitbit-web-api.md §5.1): clients must read headers case-insensitively.
     resp.with_header("Fitbit-rate-limit-limit", v.limit.to_string())
         .with_header("Fitbit-rate-limit-remaining", v.remaining.to_string())
         .with_header("Fitbit-rate-limit-reset", v.reset_in.to_string())
@@ -122,7 +122,8 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     let mut st = sh.state();
     count(&mut st.counters, &req.path);
     if req.header("Authorization").is_none() {
-        // [D] error-handling lists a missing Authorization header under 400.
+        // Fitbit's error-handling page lists a missing Authorization header under 400
+        // (docs/fitbit-web-api.md §5.2).
         st.counters.unauthorized += 1;
         return Outcome::Respond(fitbit(
             400,
@@ -169,7 +170,7 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     if !v.allowed {
         st.counters.rate_limited += 1;
         let r = fitbit_field(429, "system", "n/a", "Too Many Requests");
-        // Deliberately wrong: Retry-After is documented as unreliable (§4.1).
+        // Deliberately wrong: Retry-After is documented as unreliable (docs/fitbit-web-api.md §5.1).
         return Outcome::Respond(rate_headers(r, &v).with_header("Retry-After", "1"));
     }
     if let Some((scope, word)) = fitbit_scope(&req.path)

@@ -1,5 +1,5 @@
-//! The exact error bodies each API documents (fitbit-api.md §1.7, §2.4, §4; google-health-api.md
-//! §2.5, §4.2 and the fixtures in shared/fixtures).
+//! The exact error bodies each API documents (docs/fitbit-web-api.md §2.7, §3.4, §5;
+//! docs/google-health-api.md §3.5, §5.2, and the fixtures in fitbit_core/tests/fixtures).
 
 use serde_json::json;
 
@@ -121,7 +121,7 @@ pub fn server_error(google_api: bool, status: u16) -> Response {
     }
 }
 
-/// 410 Gone for every legacy URL after the shutdown (fitbit-api.md §0). No body is documented,
+/// 410 Gone for every legacy URL after the shutdown (docs/fitbit-web-api.md §1). No body is documented,
 /// so the body is a front-end HTML page: clients must go by the status.
 pub fn gone() -> Response {
     Response::new(

@@ -1,5 +1,5 @@
 //! Per-user fixed-window rate limits: Fitbit 150 per clock hour (resets at the top of the hour,
-//! fitbit-api.md §4.1), Google 300 per minute (google-health-api.md §4.1).
+//! docs/fitbit-web-api.md §5.1), Google 300 per minute (docs/google-health-api.md §5.1).
 
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Provider;
 
-/// Codes are valid 10 minutes (fitbit-api.md §1.2).
+/// Codes are valid 10 minutes (docs/fitbit-web-api.md §2.2).
 pub const CODE_TTL: TimeDelta = TimeDelta::minutes(10);
 
 /// The PKCE challenge a code is bound to.
@@ -128,7 +128,7 @@ impl Tokens {
             (Provider::Fitbit, Kind::Code) => hex(self.random_bytes(20)),
             (Provider::Fitbit, Kind::Refresh) => hex(self.random_bytes(32)),
             (Provider::Fitbit, Kind::Access) => {
-                // An HS256-style JWT as Fitbit issues (opaque to clients; fitbit-api.md §1.5).
+                // An HS256-style JWT as Fitbit issues (opaque to clients; docs/fitbit-web-api.md §2.5).
                 let claims = serde_json::json!({
                     "aud": client_id, "sub": user, "iss": "Fitbit", "typ": "access_token",
                     "scopes": "whr wpro wsle wset", "iat": now.timestamp(),

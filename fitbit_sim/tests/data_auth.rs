@@ -13,7 +13,10 @@ const INTRADAY: &str = "/1/user/-/activities/heart/date/2026-10-01/1d/1sec.json"
 fn fitbit_missing_unknown_and_wrong_provider_tokens() {
     let s = Sim::start(SimConfig::default()).expect("start");
     let r = get(&s.url(), INTRADAY, &[]);
-    assert_eq!(r.status, 400, "documented under 400 in [D] error-handling");
+    assert_eq!(
+        r.status, 400,
+        "documented under 400 (docs/fitbit-web-api.md §5.2)"
+    );
     assert_eq!(
         r.json(),
         serde_json::json!({"errors":[{"errorType":"invalid_request","message":"Authorization header required."}],"success":false})
@@ -77,32 +80,9 @@ fn fitbit_scope_and_intraday_permissions() {
     );
 }
 
-const GOOGLE_401: &str = r#"{
-  "error": {
-    "code": 401,
-    "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
-    "status": "UNAUTHENTICATED"
-  }
-}"#;
-
-const GOOGLE_403: &str = r#"{
-  "error": {
-    "code": 403,
-    "message": "Request had insufficient authentication scopes.",
-    "status": "PERMISSION_DENIED",
-    "details": [
-      {
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-        "domain": "googleapis.com"
-      }
-    ]
-  }
-}"#;
-
-fn fixture(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).expect("fixture json")
-}
+/// The real 401 and the 403 fixture (docs/google-health-api.md §5.2).
+const GOOGLE_401: &str = "ghapi_error_401_unauthenticated.json";
+const GOOGLE_403: &str = "ghapi_error_403_scope_insufficient.json";
 
 #[test]
 fn google_bad_expired_and_missing_tokens() {

@@ -1,4 +1,4 @@
-//! Fitbit OAuth as documented (fitbit-api.md §1): PKCE, codes, client auth, rotation, expiry.
+//! Fitbit OAuth as documented (docs/fitbit-web-api.md §2): PKCE, codes, client auth, rotation, expiry.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Google OAuth as documented (google-health-api.md §2): offline access, no rotation, 7-day
+//! Google OAuth as documented (docs/google-health-api.md §3): offline access, no rotation, 7-day
 //! Testing expiry, body-only client credentials.
 
 mod common;

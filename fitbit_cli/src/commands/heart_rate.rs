@@ -52,5 +52,6 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
     let mut df = table::hr_daily(&daily)?;
     let path = table::write_csv(&mut df, out.join(table::hr_daily_csv_name(start, end)))?;
     println!("{} ({} days)", path.display(), daily.len());
+    super::report_token_note(&client);
     Ok(())
 }

@@ -43,5 +43,6 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         let path = table::write_csv(&mut df, out.join(name))?;
         println!("{} ({} measurements)", path.display(), samples.len());
     }
+    super::report_token_note(&client);
     Ok(())
 }

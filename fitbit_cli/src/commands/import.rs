@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use fitbit_core::chrono::NaiveDate;
 use fitbit_core::source::export::{ImportOptions, TzChoice, import};
+use fitbit_core::store::{Store, UserId};
 use fitbit_core::{Result, table};
 
 use crate::dates::parse_date;
@@ -34,16 +35,26 @@ pub struct Args {
     /// Do not write the one-file-per-day CSVs, only the range files and Parquet.
     #[arg(long)]
     no_daily_csv: bool,
+    /// Import into this store (the partitions `fitbit sync` writes) instead of CSV files.
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// With --store: the user id to file the data under (as `fitbit sync` does: the config's
+    /// "user", else the provider's user id; `me` for a single person).
+    #[arg(long, default_value = "me")]
+    user: String,
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let out = super::out_dir(&args.out)?;
     let opts = ImportOptions {
         start: args.start,
         end: args.end,
         tz: args.tz,
         ..ImportOptions::default()
     };
+    if let Some(dir) = &args.store {
+        return into_store(args, dir, &opts);
+    }
+    let out = super::out_dir(&args.out)?;
     let mut hr_parquet = table::ParquetSink::create(out.join(".Fitbit_HR.parquet.tmp"));
     let mut hrv_samples = Vec::new();
     let mut days: Vec<NaiveDate> = Vec::new();
@@ -98,5 +109,26 @@ pub fn run(args: &Args) -> Result<()> {
     println!("{} ({} measurements)", p.display(), hrv_samples.len());
     println!();
     println!("{}", summary.report);
+    Ok(())
+}
+
+fn into_store(args: &Args, dir: &std::path::Path, opts: &ImportOptions) -> Result<()> {
+    let store = Store::open(dir)?;
+    let user = UserId::new(args.user.clone())?;
+    let bar = crate::progress::bar(0, "importing");
+    let done = store.import_export(&args.path, &user, opts, &mut |p| {
+        bar.set_length(p.files_total as u64);
+        bar.set_position(p.files_done as u64);
+    })?;
+    bar.finish_and_clear();
+    for (d, n) in &done.days {
+        println!(
+            "{d}: {n} days, {} rows (after merging with what was stored)",
+            done.rows[d]
+        );
+    }
+    println!("Imported into {} as user {user}.", store.root().display());
+    println!();
+    println!("{}", done.summary.report);
     Ok(())
 }

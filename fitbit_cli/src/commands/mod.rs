@@ -22,7 +22,16 @@ pub fn open_client(config: &Path, demo: bool) -> Result<Client> {
     if client.is_demo() {
         eprintln!("DEMO: synthetic data from the local emulator, not your own.");
     }
+    report_token_note(&client);
     Ok(client)
+}
+
+/// Tells the user (on stderr) when the tokens could not be stored as usual, or came from the
+/// recovery file. Never prints a token.
+pub fn report_token_note(client: &Client) {
+    if let Some(note) = client.token_note() {
+        eprintln!("warning: {note}");
+    }
 }
 
 /// Creates the output directory.

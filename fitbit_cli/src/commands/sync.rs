@@ -70,7 +70,7 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
     client
         .session_mut()
         .http_mut()
-        .set_notifier(move |m| notify_bar.println(m));
+        .set_notifier(move |m| crate::progress::say(&notify_bar, m));
     let mut rows = 0u64;
     let mut requests = 0u64;
     let report = fitbit_core::sync::sync_locked(&mut client, &store, &user, &opts, &mut |ev| {
@@ -80,7 +80,7 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
                 let line: Vec<String> = todo.iter().map(|(d, n)| format!("{d} {n}")).collect();
                 let done: u64 = plan.complete.values().sum();
                 let (limit, window) = plan.quota;
-                bar.println(format!(
+                bar.suspend(|| println!(
                 "Plan for user {} ({}), {} to {}: fetch {} days ({}); {done} days already complete{}.\n\
                  Expected about {} requests, at least {} at the quota of {limit} requests per {} s.",
                 plan.user,

@@ -9,8 +9,10 @@ pub fn run(config: &Path, demo: bool) -> Result<()> {
     let refreshed = client.ensure_token()?;
     client.check()?;
     println!("{}", client.describe());
-    if refreshed {
-        println!("The access token was refreshed and saved.");
+    match client.token_note() {
+        Some(note) if refreshed => eprintln!("The access token was refreshed; warning: {note}"),
+        _ if refreshed => println!("The access token was refreshed and saved."),
+        _ => {}
     }
     println!("The request succeeded.");
     Ok(())

@@ -438,7 +438,7 @@ mod tests {
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["state"], a.state);
         assert!(!q.contains_key("access_type"));
-        assert!(!a.url.contains(&a.pkce.verifier));
+        assert!(!a.url.contains(a.pkce.verifier.expose()));
     }
 
     #[test]

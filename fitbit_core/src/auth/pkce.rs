@@ -4,14 +4,16 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+use crate::secret::Secret;
+
 /// The 64 URL-safe characters random strings are drawn from (`A-Z a-z 0-9 - _`).
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// A PKCE verifier and its challenge. `Debug` hides the verifier.
+/// A PKCE verifier and its challenge. The verifier is a [`Secret`]: `Debug` hides it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Pkce {
     /// The secret verifier, sent only to the token endpoint.
-    pub verifier: String,
+    pub verifier: Secret,
     /// `base64url-nopad(SHA-256(verifier))`, sent in the authorize URL.
     pub challenge: String,
     /// Always `S256`.
@@ -21,7 +23,7 @@ pub struct Pkce {
 impl std::fmt::Debug for Pkce {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pkce")
-            .field("verifier", &"[redacted]")
+            .field("verifier", &self.verifier)
             .field("challenge", &self.challenge)
             .field("method", &self.method)
             .finish()
@@ -51,8 +53,8 @@ impl Pkce {
     /// assert_eq!(p.method, "S256");
     /// ```
     pub fn from_verifier(verifier: impl Into<String>) -> Pkce {
-        let verifier = verifier.into();
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let verifier = Secret::new(verifier);
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.expose().as_bytes()));
         Pkce {
             verifier,
             challenge,
@@ -90,14 +92,15 @@ mod tests {
     fn new_verifiers_are_64_url_safe_chars_and_differ() {
         let a = Pkce::new();
         let b = Pkce::new();
-        assert_eq!(a.verifier.len(), 64);
-        assert!(a.verifier.bytes().all(|c| ALPHABET.contains(&c)));
+        assert_eq!(a.verifier.expose().len(), 64);
+        assert!(a.verifier.expose().bytes().all(|c| ALPHABET.contains(&c)));
         assert_ne!(a.verifier, b.verifier);
         assert_eq!(
             a.challenge,
-            Pkce::from_verifier(a.verifier.clone()).challenge
+            Pkce::from_verifier(a.verifier.expose()).challenge
         );
-        assert!(!format!("{a:?}").contains(&a.verifier));
+        assert!(!format!("{a:?}").contains(a.verifier.expose()));
+        assert!(format!("{a:?}").contains("[redacted]"));
         let s = random_state();
         assert_eq!(s.len(), 32);
         assert_ne!(s, random_state());

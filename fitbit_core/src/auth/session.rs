@@ -3,14 +3,17 @@
 //! Refreshing is serialized by the config lock and re-reads the file first, so when several
 //! processes (CLI, notebook kernels) share one `fb_conf.json`, exactly one of them spends the
 //! single-use Fitbit refresh token and the others adopt the new pair from disk. The new pair is
-//! saved atomically before anything else happens.
+//! saved atomically before anything else happens, and is never lost: if the config cannot be
+//! written (disk full, read-only folder) the session keeps the pair in memory, retries, writes it
+//! to the recovery file beside the config, and reports it through [`Session::token_note`]
+//! (see [`ConfigStore::save_or_recover`]).
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use super::token::{parse_token_response, refresh_request};
-use crate::config::{Config, ConfigStore};
+use crate::config::{Config, ConfigStore, TokenNote};
 use crate::http::{ApiGet, HttpClient, Request, Response, api_error, is_token_expired};
 use crate::provider::{Endpoints, Provider};
 use crate::secret::Secret;
@@ -26,6 +29,17 @@ pub struct Session {
     config: Config,
     http: HttpClient,
     endpoints: Endpoints,
+    /// The token pairs spent by refreshes whose result is not in the config file yet (to tell
+    /// a stale file from one another process has updated since).
+    unsaved: Option<Vec<Spent>>,
+    note: Option<TokenNote>,
+}
+
+/// A token pair a refresh replaced.
+#[derive(Debug)]
+struct Spent {
+    access: Secret,
+    refresh: Secret,
 }
 
 /// What is known about the tokens, without the tokens.
@@ -47,6 +61,10 @@ pub struct TokenStatus {
     pub has_refresh_token: bool,
 }
 
+fn same_tokens(a: &Config, b: &Config) -> bool {
+    a.access_token == b.access_token && a.refresh_token == b.refresh_token
+}
+
 fn expiring(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     expires_at.is_some_and(|t| t - now <= chrono::Duration::seconds(REFRESH_MARGIN_SECS))
 }
@@ -57,15 +75,31 @@ impl Session {
         Session::new(ConfigStore::new(path), HttpClient::default(), endpoints)
     }
 
-    /// Loads the config from `store`.
+    /// Loads the config from `store`. When the tokens come from the recovery file, moves them
+    /// back into the config if it can be written; [`Session::token_note`] says so.
     pub fn new(store: ConfigStore, http: HttpClient, endpoints: Endpoints) -> Result<Session> {
-        let config = store.load()?;
+        let (mut config, mut note) = store.load_noting()?;
+        if let Some(TokenNote::LoadedRecovery { moved, .. }) = &mut note
+            && let Ok(saved) = store.update(|_| {})
+        {
+            config = saved;
+            *moved = true;
+        }
         Ok(Session {
             store,
             config,
             http,
             endpoints,
+            unsaved: None,
+            note,
         })
+    }
+
+    /// What happened to the tokens' storage that the user should hear about: new tokens that
+    /// only reached the recovery file or memory, or tokens loaded from the recovery file. No
+    /// secrets inside; `Display` says what to do. `None` when all is well.
+    pub fn token_note(&self) -> Option<&TokenNote> {
+        self.note.as_ref()
     }
 
     /// The provider of the config.
@@ -120,10 +154,16 @@ impl Session {
     /// new pair at once.
     pub fn refresh(&mut self, failed_access: Option<&Secret>) -> Result<()> {
         let _lock = self.store.lock()?;
-        let mut disk = self.store.load()?;
+        let mut disk = self.freshest(self.store.load()?);
+        if self.unsaved.is_some() && !same_tokens(&disk, &self.config) {
+            // Another process has refreshed since and saved its pair: continue from that.
+            self.unsaved = None;
+            self.note = None;
+        }
         let now = Utc::now();
         let stale = failed_access.unwrap_or(&self.config.access_token);
-        if !disk.access_token.is_empty()
+        if self.unsaved.is_none()
+            && !disk.access_token.is_empty()
             && disk.access_token != *stale
             && !expiring(disk.expires_at, now)
         {
@@ -149,10 +189,65 @@ impl Session {
         );
         let resp = self.http.send(provider, &req)?;
         let tok = parse_token_response(provider, resp.status, &resp.body)?;
+        let spent = Spent {
+            access: disk.access_token.clone(),
+            refresh: disk.refresh_token.clone(),
+        };
         tok.apply_to(&mut disk, now);
-        self.store.save(&disk)?;
+        // The old pair is spent: from here on the new one must survive whatever the disk does.
         self.config = disk;
+        self.note = self.store.save_or_recover(&self.config);
+        self.unsaved = match self.note {
+            Some(TokenNote::Recovered { .. } | TokenNote::InMemoryOnly { .. }) => {
+                let mut all = self.unsaved.take().unwrap_or_default();
+                all.push(spent);
+                Some(all)
+            }
+            _ => None,
+        };
         Ok(())
+    }
+
+    /// The config to continue from: `disk`, unless this session holds newer tokens that did
+    /// not reach the config file (the file still has a pair they replaced, or has ours); then
+    /// the config in memory.
+    fn freshest(&self, disk: Config) -> Config {
+        match &self.unsaved {
+            Some(spent)
+                if same_tokens(&disk, &self.config)
+                    || spent.iter().any(|s| {
+                        disk.access_token == s.access && disk.refresh_token == s.refresh
+                    }) =>
+            {
+                self.config.clone()
+            }
+            _ => disk,
+        }
+    }
+
+    /// Tries again to put tokens that only reached the recovery file or memory into the config
+    /// (under the lock). Adopts the file instead if another process has moved on since.
+    fn retry_unsaved(&mut self) {
+        if self.unsaved.is_none() {
+            return;
+        }
+        let Ok(_lock) = self.store.lock() else {
+            return;
+        };
+        let Ok(disk) = self.store.load() else {
+            return;
+        };
+        let freshest = self.freshest(disk);
+        if !same_tokens(&freshest, &self.config) {
+            self.config = freshest;
+            self.unsaved = None;
+            self.note = None;
+            return;
+        }
+        if self.store.save(&self.config).is_ok() {
+            self.unsaved = None;
+            self.note = None;
+        }
     }
 
     /// The token state at `now`, without secrets.
@@ -177,6 +272,7 @@ impl Session {
 
 impl ApiGet for Session {
     fn get(&mut self, url: &str) -> Result<Vec<u8>> {
+        self.retry_unsaved();
         self.ensure_fresh()?;
         let provider = self.provider();
         let mut resp = self.send_bearer(url)?;
@@ -292,10 +388,14 @@ mod tests {
     }
 
     fn session(path: &std::path::Path, server: &Shared) -> Session {
+        session_on(ConfigStore::new(path), server)
+    }
+
+    fn session_on(store: ConfigStore, server: &Shared) -> Session {
         let s = server.clone();
         let http = HttpClient::new(FnTransport::new(move |req: &Request| handle(&s, req)))
             .with_sleeper(RecordingSleeper::new());
-        Session::new(ConfigStore::new(path), http, endpoints()).unwrap()
+        Session::new(store, http, endpoints()).unwrap()
     }
 
     fn write_config(
@@ -470,5 +570,146 @@ mod tests {
         ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ oops");
         assert_eq!(server.lock().unwrap().refresh_calls, 0);
+    }
+
+    /// Writes like the real store, or fails like a disk with OS error `errno` when `refuse`.
+    fn disk(refuse: bool, errno: i32, path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+        if refuse {
+            return Err(Error::io(path, std::io::Error::from_raw_os_error(errno)));
+        }
+        crate::config::write_atomic(path, bytes)
+    }
+
+    /// A disk that refuses the config file (full: ENOSPC) but still takes the recovery file.
+    fn config_disk_full(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+        let config = path.file_name() == Some(std::ffi::OsStr::new("fb_conf.json"));
+        disk(config, 28, path, bytes)
+    }
+
+    /// A Fitbit config whose access token has expired, and the fake server that issued it.
+    fn expired_fitbit(dir: &std::path::Path) -> (PathBuf, Shared) {
+        let past = Utc::now().timestamp() - 60;
+        let path = write_config(dir, "23ABCD", "access-0", "refresh-0", Some(past));
+        (path, fake(Provider::Fitbit, "access-0", "refresh-0"))
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_rotated_pair_in_the_recovery_file_and_the_next_load_uses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, server) = expired_fitbit(dir.path());
+        let before = std::fs::read(&path).unwrap();
+        let mut s = session_on(
+            ConfigStore::new(&path).with_writer(config_disk_full),
+            &server,
+        );
+
+        // The request goes on with the new pair, which the session keeps.
+        assert_eq!(s.get("http://fake-fitbit/x").unwrap(), b"data");
+        assert_eq!(s.config().refresh_token.expose(), "refresh-1");
+        let recovery = dir.path().join("fb_conf.json.recovered");
+        match s.token_note() {
+            Some(TokenNote::Recovered {
+                recovery: r, error, ..
+            }) => {
+                assert_eq!(r, &recovery);
+                assert!(error.contains("No space left"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let said = s.token_note().unwrap().to_string();
+        assert!(said.contains("fb_conf.json.recovered"), "{said}");
+        for secret in ["refresh-1", "access-1", "refresh-0"] {
+            assert!(!said.contains(secret), "{said}");
+            assert!(!format!("{s:?}").contains(secret), "{s:?}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before, "config untouched");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&recovery).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let rec = ConfigStore::new(&recovery).load().unwrap();
+        assert_eq!(rec.refresh_token.expose(), "refresh-1");
+        assert_eq!(rec.extra["keep"], "me");
+        assert_eq!(server.lock().unwrap().refresh_calls, 1);
+
+        // The next process loads the recovery file, says so, and moves it back.
+        let mut next = session(&path, &server);
+        assert!(
+            matches!(
+                next.token_note(),
+                Some(TokenNote::LoadedRecovery { moved: true, .. })
+            ),
+            "{:?}",
+            next.token_note()
+        );
+        let said = next.token_note().unwrap().to_string();
+        assert!(said.contains("fb_conf.json.recovered"), "{said}");
+        assert!(said.contains("back in the config"), "{said}");
+        assert_eq!(next.config().refresh_token.expose(), "refresh-1");
+        assert!(!recovery.exists(), "moved back into the config");
+        assert_eq!(
+            ConfigStore::new(&path)
+                .load()
+                .unwrap()
+                .refresh_token
+                .expose(),
+            "refresh-1"
+        );
+        // And the rotated pair really is the live one: the next refresh is accepted.
+        next.refresh(None).unwrap();
+        assert_eq!(next.config().refresh_token.expose(), "refresh-2");
+        assert!(next.token_note().is_none());
+        assert_eq!(server.lock().unwrap().refresh_calls, 2);
+    }
+
+    static DISK_DEAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+    /// A disk that takes nothing (read-only: EROFS) while `DISK_DEAD` is set.
+    fn dead_disk(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+        let dead = DISK_DEAD.load(std::sync::atomic::Ordering::SeqCst);
+        disk(dead, 30, path, bytes)
+    }
+
+    #[test]
+    fn when_nothing_can_be_written_the_pair_stays_in_memory_and_is_saved_once_the_disk_is_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, server) = expired_fitbit(dir.path());
+        let mut s = session_on(ConfigStore::new(&path).with_writer(dead_disk), &server);
+
+        assert_eq!(s.get("http://fake-fitbit/x").unwrap(), b"data");
+        assert!(
+            matches!(s.token_note(), Some(TokenNote::InMemoryOnly { .. })),
+            "{:?}",
+            s.token_note()
+        );
+        let said = s.token_note().unwrap().to_string();
+        assert!(said.contains("only this process"), "{said}");
+        assert!(
+            !said.contains("refresh-1") && !said.contains("access-1"),
+            "{said}"
+        );
+        assert!(!dir.path().join("fb_conf.json.recovered").exists());
+        let disk = ConfigStore::new(&path).load().unwrap();
+        assert_eq!(disk.refresh_token.expose(), "refresh-0", "nothing written");
+
+        // A second refresh continues from the pair in memory, not the spent one on disk.
+        s.refresh(None).unwrap();
+        assert_eq!(s.config().refresh_token.expose(), "refresh-2");
+        assert_eq!(
+            server.lock().unwrap().refresh_calls,
+            2,
+            "no invalid_grant retry"
+        );
+
+        // The disk comes back: the next request saves the pair first.
+        DISK_DEAD.store(false, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(s.get("http://fake-fitbit/x").unwrap(), b"data");
+        assert!(s.token_note().is_none());
+        let disk = ConfigStore::new(&path).load().unwrap();
+        assert_eq!(disk.refresh_token.expose(), "refresh-2");
+        assert_eq!(disk.access_token.expose(), "access-2");
+        assert_eq!(server.lock().unwrap().refresh_calls, 2);
     }
 }

@@ -171,7 +171,7 @@ pub fn exchange_request(
     client_id: &str,
     client_secret: &Secret,
     code: &str,
-    verifier: &str,
+    verifier: &Secret,
     redirect_uri: &str,
 ) -> Request {
     token_request(
@@ -182,7 +182,7 @@ pub fn exchange_request(
         &[
             ("grant_type", "authorization_code"),
             ("code", code),
-            ("code_verifier", verifier),
+            ("code_verifier", verifier.expose()),
             ("redirect_uri", redirect_uri),
         ],
     )
@@ -284,7 +284,7 @@ mod tests {
             "1-a.apps.googleusercontent.com",
             &Secret::new("gsec"),
             "4/0Ab",
-            "verif",
+            &Secret::new("verif"),
             "http://127.0.0.1:8085/",
         );
         assert_eq!(r.url, "https://oauth2.googleapis.com/token");

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use crate::Error;
+use crate::error::{ApiErrorKind, Error};
 use crate::provider::Provider;
 
 /// The Google Health scope that covers heart rate and HRV.
@@ -91,6 +91,8 @@ pub(crate) struct ErrorBody {
     pub(crate) violations: Vec<String>,
     /// Which envelope: true for Google/OAuth shapes.
     pub(crate) google_shape: bool,
+    /// True for the OAuth 2.0 shape (`{"error": "...", "error_description": ...}`).
+    pub(crate) oauth: bool,
 }
 
 /// Parses either envelope; `None` if the body is neither (HTML, empty, ...).
@@ -121,6 +123,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
                 message,
                 violations,
                 google_shape: false,
+                oauth: false,
             }
         }
         Envelope::Google(g) => {
@@ -144,6 +147,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
                 message: redact_tokens(s.message.as_deref().unwrap_or("")),
                 violations,
                 google_shape: true,
+                oauth: false,
             }
         }
         Envelope::OAuth(o) => ErrorBody {
@@ -152,6 +156,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
             message: redact_tokens(o.error_description.as_deref().unwrap_or("")),
             violations: Vec::new(),
             google_shape: true,
+            oauth: true,
         },
     })
 }
@@ -176,15 +181,25 @@ pub fn api_error(provider: Provider, status: u16, body: &[u8]) -> Error {
     let parsed = parse_error_body(body);
     let (kind, message, hint) = match &parsed {
         Some(b) => {
-            let kind = match &b.reason {
-                Some(r) if !r.is_empty() && *r != b.kind => format!("{} ({r})", b.kind),
-                _ => b.kind.clone(),
+            let kind = if b.oauth {
+                ApiErrorKind::OAuth {
+                    error: b.kind.clone(),
+                }
+            } else if b.google_shape {
+                ApiErrorKind::Google {
+                    status: b.kind.clone(),
+                    reason: b.reason.clone().filter(|r| !r.is_empty() && *r != b.kind),
+                }
+            } else {
+                ApiErrorKind::Fitbit {
+                    error_type: b.kind.clone(),
+                }
             };
             let hint = hint_for(provider, status, b);
             (kind, b.message.clone(), hint)
         }
         None => (
-            String::new(),
+            ApiErrorKind::Unrecognized,
             excerpt(body),
             hint_for(provider, status, &ErrorBody::default()),
         ),
@@ -394,11 +409,15 @@ pub fn redact_tokens(text: &str) -> String {
 mod tests {
     use super::*;
 
-    /// `fixtures/error_401_expired_token.json`, byte for byte (with its BOM).
-    const FITBIT_EXPIRED: &str = "\u{feff}{\n  \"errors\": [\n    {\n      \"errorType\": \"expired_token\",\n      \"message\": \"Access token expired: eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE0MzAzNDM3MzUsInNjb3BlcyI6Indwcm8gd2xvYyB3bnV0IHdzbGUgd3NldCB3aHIgd3dlaSB3YWN0IHdzb2MiLCJzdWIiOiJBQkNERUYiLCJhdWQiOiJJSktMTU4iLCJpc3MiOiJGaXRiaXQiLCJ0eXAiOiJhY2Nlc3NfdG9rZW4iLCJpYXQiOjE0MzAzNDAxMzV9.z0VHrIEzjsBnjiNMBey6wtu26yHTnSWz_qlqoEpUlpc\"\n    }\n  ],\n  \"success\": false\n}";
-    const GOOGLE_401: &str = r#"{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.","status":"UNAUTHENTICATED"}}"#;
-    const GOOGLE_403_SCOPE: &str = r#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT","domain":"googleapis.com"}]}}"#;
-    const GOOGLE_400_FILTER: &str = r#"{"error":{"code":400,"message":"Invalid data point filter: INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER, INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_DATA_POINT_FILTER","domain":"health.googleapis.com","metadata":{"detailedReasons":"INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER,INVALID_DATA_POINT_FILTER_DATA_TYPE_MEMBER"}},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 1)"},{"field":"filter","description":"Member 'sleep.interval.civil_start_time' is not supported for filtering. (at line 1, column 53)"}]}]}}"#;
+    /// The saved bodies (docs/fitbit-web-api.md §5.2, docs/google-health-api.md §5.2); the Fitbit
+    /// one keeps its UTF-8 BOM.
+    const FITBIT_EXPIRED: &str = include_str!("../../tests/fixtures/error_401_expired_token.json");
+    const GOOGLE_401: &str =
+        include_str!("../../tests/fixtures/ghapi_error_401_unauthenticated.json");
+    const GOOGLE_403_SCOPE: &str =
+        include_str!("../../tests/fixtures/ghapi_error_403_scope_insufficient.json");
+    const GOOGLE_400_FILTER: &str =
+        include_str!("../../tests/fixtures/ghapi_error_400_invalid_filter.json");
 
     fn api(e: Error) -> (u16, String, String, String) {
         match e {
@@ -408,7 +427,7 @@ mod tests {
                 message,
                 hint,
                 ..
-            } => (status, kind, message, hint),
+            } => (status, kind.to_string(), message, hint),
             other => panic!("expected Error::Api, got {other:?}"),
         }
     }
@@ -464,6 +483,58 @@ mod tests {
         );
         assert!(hint.contains("(at line 1, column 53)"), "{hint}");
         assert!(hint.contains("sleep.interval.civil_start_time"), "{hint}");
+    }
+
+    #[test]
+    fn the_kind_is_typed_by_envelope() {
+        let kind = |p, status, body: &[u8]| match api_error(p, status, body) {
+            Error::Api { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            kind(Provider::Google, 403, GOOGLE_403_SCOPE.as_bytes()),
+            ApiErrorKind::Google {
+                status: "PERMISSION_DENIED".into(),
+                reason: Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT".into())
+            }
+        );
+        assert_eq!(
+            kind(Provider::Google, 401, GOOGLE_401.as_bytes()),
+            ApiErrorKind::Google {
+                status: "UNAUTHENTICATED".into(),
+                reason: None
+            }
+        );
+        let k = kind(Provider::Fitbit, 401, FITBIT_EXPIRED.as_bytes());
+        assert_eq!(
+            k,
+            ApiErrorKind::Fitbit {
+                error_type: "expired_token".into()
+            }
+        );
+        assert_eq!((k.code(), k.reason()), ("expired_token", None));
+        let oauth = br#"{"error":"insufficient_scope","error_description":"Insufficient Scope"}"#;
+        assert_eq!(
+            kind(Provider::Google, 403, oauth),
+            ApiErrorKind::OAuth {
+                error: "insufficient_scope".into()
+            }
+        );
+        let e = api_error(Provider::Google, 502, b"<html>Bad Gateway</html>");
+        assert!(
+            matches!(
+                &e,
+                Error::Api {
+                    kind: ApiErrorKind::Unrecognized,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().starts_with("Google API error HTTP 502: "),
+            "{e}"
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! ```
 
 mod dataset;
+mod import;
 mod ledger;
 mod lock;
 mod merge;
@@ -42,6 +43,7 @@ use polars::prelude::{DataFrame, ParquetReader, ParquetWriter, SerReader};
 use sha2::{Digest, Sha256};
 
 pub use dataset::Dataset;
+pub use import::StoreImport;
 pub use ledger::{DayEntry, DayState, Ledger, Origin};
 pub use lock::SyncLock;
 pub use status::{Gap, TableStatus, UserStatus};

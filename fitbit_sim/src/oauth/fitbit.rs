@@ -1,4 +1,4 @@
-//! Fitbit OAuth (fitbit-api.md §1): `GET /oauth2/authorize`, `POST /oauth2/token`,
+//! Fitbit OAuth (docs/fitbit-web-api.md §2): `GET /oauth2/authorize`, `POST /oauth2/token`,
 //! `POST /oauth2/revoke`, `POST /1.1/oauth2/introspect`.
 
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use crate::envelope::{FITBIT_VISIT, authorize_page, fitbit};
 use crate::http1::{Request, Response};
 use crate::tokens::{CODE_TTL, Challenge, Code};
 
-/// The scopes in Fitbit's Swagger (§1.3) plus `blood_glucose`.
+/// The scopes in Fitbit's Swagger (docs/fitbit-web-api.md §2.3) plus `blood_glucose`.
 pub const SCOPES: &[&str] = &[
     "activity",
     "blood_glucose",
@@ -124,7 +124,7 @@ fn invalid_client(msg: &str) -> Response {
     fitbit(401, "invalid_client", &format!("{msg} {FITBIT_VISIT}"))
 }
 
-/// Client authentication at the token endpoint (§1.4): Basic, or `client_id` in the body for
+/// Client authentication at the token endpoint (docs/fitbit-web-api.md §2.4): Basic, or `client_id` in the body for
 /// Personal and Client apps.
 fn authenticate<'a>(
     sh: &'a Shared,
@@ -259,7 +259,7 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                 return missing(&["refresh_token"]);
             };
             let mut st = sh.state();
-            // Single-use, rotating: the presented token is invalid from now on (§1.6).
+            // Single-use, rotating: the presented token is invalid from now on (docs/fitbit-web-api.md §2.6).
             let old = st.tokens.refresh.remove(rt);
             let Some(old) =
                 old.filter(|r| r.provider == Provider::Fitbit && r.client_id == cl.client_id)
@@ -296,7 +296,7 @@ fn answer(sh: &Shared, access: String, refresh: String, scope: &[String]) -> Res
     }))
 }
 
-/// `POST /oauth2/revoke` (§1.9): revoking either token revokes all of the app's tokens.
+/// `POST /oauth2/revoke` (docs/fitbit-web-api.md §2.9): revoking either token revokes all of the app's tokens.
 pub fn revoke(sh: &Shared, req: &Request) -> Response {
     if req.method != "POST" {
         return fitbit(
@@ -317,7 +317,7 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
     Response::json(200, "{}")
 }
 
-/// `POST /1.1/oauth2/introspect` (§1.8), authorized by a valid bearer token.
+/// `POST /1.1/oauth2/introspect` (docs/fitbit-web-api.md §2.8), authorized by a valid bearer token.
 pub fn introspect(sh: &Shared, req: &Request) -> Response {
     let now = sh.clock.now();
     let bearer = req

@@ -1,4 +1,4 @@
-//! Google OAuth (google-health-api.md §2): `GET /o/oauth2/v2/auth`, `POST /token`,
+//! Google OAuth (docs/google-health-api.md §3): `GET /o/oauth2/v2/auth`, `POST /token`,
 //! `POST /revoke`. Refresh tokens are not rotated and, in the Testing status, expire 7 days
 //! after consent.
 
@@ -147,7 +147,7 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
     let code = {
         let mut st = sh.state();
         // The consent screen (and so a refresh token) appears on first consent, when the
-        // earlier grant has lapsed, or with prompt=consent (§2.3).
+        // earlier grant has lapsed, or with prompt=consent (docs/google-health-api.md §3.3).
         let live_grant = st.tokens.refresh.values().any(|r| {
             r.provider == Provider::Google
                 && r.client_id == cl.client_id
@@ -297,7 +297,7 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             if r.client_id != cl.client_id {
                 return google_oauth(401, "unauthorized_client", "Unauthorized");
             }
-            // Not rotated: the response carries no refresh_token (§2.3).
+            // Not rotated: the response carries no refresh_token (docs/google-health-api.md §3.3).
             let (access, _) = sh.issue(&mut st, Provider::Google, &cl.client_id, &r.scope, None);
             st.counters.token_refreshes += 1;
             drop(st);
@@ -316,7 +316,7 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
     }
 }
 
-/// `POST /revoke` (§2.6): revoking either token revokes the whole grant.
+/// `POST /revoke` (docs/google-health-api.md §3.6): revoking either token revokes the whole grant.
 pub fn revoke(sh: &Shared, req: &Request) -> Response {
     if req.method != "POST" {
         return Response::new(

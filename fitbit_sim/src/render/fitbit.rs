@@ -1,4 +1,4 @@
-//! Legacy Fitbit Web API bodies (fitbit-api.md sections 2, 3, 5).
+//! Legacy Fitbit Web API bodies (docs/fitbit-web-api.md §3, §4, §6).
 //! CONTRACT: `path` is the URL path after the host, e.g. `/1/user/-/hrv/date/2026-10-01/all.json`,
 //! `query` the raw query string (e.g. `timezone=UTC`). Returns the 200 body, or the documented
 //! error answer (bad date, range too long, unknown path → 400/404 with the `errors[]` envelope).
@@ -309,7 +309,7 @@ fn push_zones(
         let z = ZONES.iter().rposition(|z| b >= z.1).unwrap_or(0);
         counts[z] += 1;
     }
-    // Real answers occasionally lack `minutes` on an empty zone (fitbit-api.md 2.1).
+    // Real answers occasionally lack `minutes` on an empty zone (docs/fitbit-web-api.md §3.1).
     let omit_empty = splitmix64(person.seed ^ day_key as u64).is_multiple_of(4);
     out.push_str("\"heartRateZones\":[");
     for (i, (name, min, max, rate)) in ZONES.iter().enumerate() {

@@ -1,9 +1,9 @@
-//! Google Health API v4 bodies (google-health-api.md sections 3, 4).
+//! Google Health API v4 bodies (docs/google-health-api.md §4, §5).
 //! CONTRACT: `path` after the host (e.g. `/v4/users/me/dataTypes/heart-rate/dataPoints`,
 //! `/v4/users/me/settings`), `query` the raw (URL-encoded) query string with `filter`, `pageSize`,
 //! `pageToken`. Validates filters as documented (AIP-160 subset: only `>=` and `<`, joined by
 //! `AND`, snake_case member names per data type; anything else → 400 INVALID_ARGUMENT with the
-//! `error{}` envelope as in shared/fixtures/ghapi_error_400_invalid_filter.json). Pages newest
+//! `error{}` envelope as in fitbit_core/tests/fixtures/ghapi_error_400_invalid_filter.json, docs/google-health-api.md §5.2). Pages newest
 //! first, int64 as strings, zero civil-time parts omitted, `{}` for an empty last page.
 //!
 //! Decisions where the docs are silent (tests rely on them):

@@ -243,11 +243,14 @@ pub fn frozen_at(minute: u32, second: u32) -> chrono::DateTime<chrono::Utc> {
         .expect("valid instant")
 }
 
-/// A documented sample response from `/work/shared/fixtures/` (a leading UTF-8 BOM, which
-/// several of them have, is skipped).
+/// A documented sample response from the workspace's one fixtures folder,
+/// `fitbit_core/tests/fixtures/` (sources in its README.md; a leading UTF-8 BOM, which several
+/// of them have, is skipped).
 pub fn fixture(name: &str) -> serde_json::Value {
-    let path = format!("/work/shared/fixtures/{name}");
-    let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fitbit_core/tests/fixtures")
+        .join(name);
+    let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(raw.trim_start_matches('\u{feff}'))
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -16,8 +16,11 @@ pub const SLACK_DAYS: u64 = 2;
 /// One local day's samples, ascending.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DayData {
+    /// The local calendar day.
     pub date: NaiveDate,
+    /// Its heart-rate samples.
     pub hr: Vec<HrSample>,
+    /// Its HRV measurements.
     pub hrv: Vec<HrvSample>,
 }
 
@@ -59,11 +62,6 @@ impl DayBuffer {
         self.day(s.time.local.date())
             .map(|d| d.hrv.push(s))
             .is_some()
-    }
-
-    /// Number of days held in memory.
-    pub fn open_days(&self) -> usize {
-        self.open.len()
     }
 
     /// Emits, in order, every day before `watermark - SLACK_DAYS` (all days when `None`),

@@ -22,12 +22,6 @@ fn hms(s: &[u8]) -> Option<NaiveTime> {
 }
 
 /// Legacy JSON `dateTime`: `MM/DD/YY HH:MM:SS` (years 2000–2099), no zone.
-///
-/// ```
-/// use fitbit_core::source::export::clock::legacy;
-/// assert_eq!(legacy("04/22/19 04:00:05").unwrap().to_string(), "2019-04-22 04:00:05");
-/// assert!(legacy("22/04/19 04:00:05").is_none());
-/// ```
 pub fn legacy(s: &str) -> Option<NaiveDateTime> {
     let b = s.trim().as_bytes();
     if b.len() != 17 || b[2] != b'/' || b[5] != b'/' || b[8] != b' ' {
@@ -56,14 +50,6 @@ pub fn legacy_date(s: &str) -> Option<NaiveDate> {
 
 /// ISO 8601 as in the CSVs: `YYYY-MM-DD[(T| )HH:MM:SS[.fff]][Z|±HH:MM]`.
 /// `Z` or an offset gives a UTC instant; no suffix gives a naive (local) clock.
-///
-/// ```
-/// use fitbit_core::source::export::{clock::iso, timebasis::RawTime};
-/// assert!(matches!(iso("2024-10-27T00:00:04Z"), Some(RawTime::Utc(_))));
-/// assert!(matches!(iso("2024-07-21T00:00:00"), Some(RawTime::Naive(_))));
-/// assert_eq!(iso("2024-10-27T02:00:04+02:00"), iso("2024-10-27T00:00:04Z"));
-/// assert!(iso("2024-10-27T00:0").is_none());
-/// ```
 pub fn iso(s: &str) -> Option<RawTime> {
     let b = s.trim().as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
@@ -107,6 +93,25 @@ pub fn iso(s: &str) -> Option<RawTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legacy_and_iso_clocks() {
+        assert_eq!(
+            legacy("04/22/19 04:00:05").unwrap().to_string(),
+            "2019-04-22 04:00:05"
+        );
+        assert!(legacy("22/04/19 04:00:05").is_none());
+        assert!(matches!(iso("2024-10-27T00:00:04Z"), Some(RawTime::Utc(_))));
+        assert!(matches!(
+            iso("2024-07-21T00:00:00"),
+            Some(RawTime::Naive(_))
+        ));
+        assert_eq!(
+            iso("2024-10-27T02:00:04+02:00"),
+            iso("2024-10-27T00:00:04Z")
+        );
+        assert!(iso("2024-10-27T00:0").is_none());
+    }
 
     #[test]
     fn fractions_and_offsets() {

@@ -50,14 +50,6 @@ impl FileKind {
 }
 
 /// Classifies a path (any separator) by its file name.
-///
-/// ```
-/// use fitbit_core::source::export::layout::{classify, FileKind};
-/// let k = classify("Takeout/Fitbit/Global Export Data/heart_rate-2024-03-01.json");
-/// assert_eq!(k, Some(FileKind::LegacyHrJson));
-/// assert_eq!(classify("a/b/heart_rate_variability_2024-03-01.csv"), Some(FileKind::GoogleHrvCsv));
-/// assert_eq!(classify("a/b/steps-2024-03-01.json"), None);
-/// ```
 pub fn classify(path: &str) -> Option<FileKind> {
     let name = file_name(path).to_ascii_lowercase();
     if name.starts_with("._") {
@@ -99,14 +91,6 @@ pub fn file_name(path: &str) -> &str {
 
 /// The date written in a file name (`YYYY-MM-DD`, also `YYYY-MM-(DD)`; `YYYY-MM-` gives day 1).
 /// Used only to order files and to decide when a day is complete, never as the data's date.
-///
-/// ```
-/// use fitbit_core::source::export::layout::name_date;
-/// use chrono::NaiveDate;
-/// assert_eq!(name_date("x/Daily Heart Rate Variability Summary - 2024-07-(21).csv"),
-///            NaiveDate::from_ymd_opt(2024, 7, 21));
-/// assert_eq!(name_date("heart_rate.csv"), None);
-/// ```
 pub fn name_date(path: &str) -> Option<NaiveDate> {
     let name: Vec<u8> = file_name(path)
         .bytes()
@@ -152,6 +136,22 @@ pub enum ArchiveKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classify_and_name_date_examples() {
+        let k = classify("Takeout/Fitbit/Global Export Data/heart_rate-2024-03-01.json");
+        assert_eq!(k, Some(FileKind::LegacyHrJson));
+        assert_eq!(
+            classify("a/b/heart_rate_variability_2024-03-01.csv"),
+            Some(FileKind::GoogleHrvCsv)
+        );
+        assert_eq!(classify("a/b/steps-2024-03-01.json"), None);
+        assert_eq!(
+            name_date("x/Daily Heart Rate Variability Summary - 2024-07-(21).csv"),
+            NaiveDate::from_ymd_opt(2024, 7, 21)
+        );
+        assert_eq!(name_date("heart_rate.csv"), None);
+    }
 
     #[test]
     fn classifies_every_layout() {

@@ -1,15 +1,18 @@
 //! The user's own data export (Google Takeout "Fitbit" / "Google Health", or the older
 //! fitbit.com `MyFitbitData`), read offline.
 //!
-//! - [`layout`]: which files hold HR/HRV, by file-name pattern anywhere in the tree.
-//! - [`archive`]: folders, `.zip` and `.tgz` (multi-part too).
-//! - [`json_files`], [`csv_files`], [`clock`]: the per-format parsers.
-//! - [`timebasis`]: what the clock means (the UTC-or-local dispute of `heart_rate-*.json`).
-//! - [`assemble`]: local days, emitted in order with bounded memory.
-//! - [`pipeline`]: parallel parsing, in-order delivery.
-//! - [`report`]: the summary.
+//! The public surface is [`load`], [`import`], [`ImportOptions`], [`TzChoice`] and what they
+//! return; the modules behind them are private:
 //!
-//! ## Time zones (google-health-api.md §6.3: the sources disagree)
+//! - `layout`: which files hold HR/HRV, by file-name pattern anywhere in the tree.
+//! - `archive`: folders, `.zip` and `.tgz` (multi-part too).
+//! - `json_files`, `csv_files`, `clock`: the per-format parsers.
+//! - `timebasis`: what the clock means (the UTC-or-local dispute of `heart_rate-*.json`).
+//! - `assemble`: local days, emitted in order with bounded memory.
+//! - `pipeline`: parallel parsing, in-order delivery.
+//! - `report`: the summary.
+//!
+//! ## Time zones (docs/takeout-export.md §3: the sources disagree)
 //!
 //! - GoogleData CSV timestamps end in `Z`: UTC instants. Local time = that instant in the
 //!   user's zone ([`ImportOptions::tz`]); without a zone, UTC is shown and the report warns.
@@ -28,10 +31,10 @@
 //!
 //! Files are read in name-date order (tgz parts in their tar order) with at most
 //! `2 × threads + 1` files in flight; a local day is emitted as soon as every file still to come
-//! is dated more than [`assemble::SLACK_DAYS`] later. So memory is a few files plus about five
+//! is dated more than `assemble::SLACK_DAYS` later. So memory is a few files plus about five
 //! days of samples, whatever the size of the export. A tgz is listed once (streamed, not
 //! stored) and then streamed again; zips are read by index; files over
-//! [`archive::MAX_FILE_BYTES`] are skipped.
+//! `archive::MAX_FILE_BYTES` are skipped.
 //!
 //! ```no_run
 //! use fitbit_core::source::export::{load, ImportOptions};
@@ -41,17 +44,17 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
-pub mod archive;
-pub mod assemble;
-pub mod clock;
-pub mod csv_files;
+mod archive;
+mod assemble;
+mod clock;
+mod csv_files;
 mod importer;
-pub mod json_files;
-pub mod layout;
-pub mod parsed;
-pub mod pipeline;
-pub mod report;
-pub mod timebasis;
+mod json_files;
+mod layout;
+mod parsed;
+mod pipeline;
+mod report;
+mod timebasis;
 
 use std::path::Path;
 
@@ -94,16 +97,22 @@ pub struct ImportSummary {
     pub daily_hr: Vec<DailyHr>,
     /// Nightly HRV summaries, ascending by date (sources merged field by field).
     pub daily_hrv: Vec<DailyHrv>,
+    /// What was read, skipped and decided.
     pub report: ImportReport,
 }
 
 /// Everything in a (small) range, in memory. For notebooks; use [`import`] for years of data.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Export {
+    /// Heart-rate samples, ascending by instant.
     pub hr: Vec<HrSample>,
+    /// Resting heart rate per local day, ascending.
     pub daily_hr: Vec<DailyHr>,
+    /// HRV measurements, ascending.
     pub hrv: Vec<HrvSample>,
+    /// Nightly HRV summaries, ascending by date.
     pub daily_hrv: Vec<DailyHrv>,
+    /// What was read, skipped and decided.
     pub report: ImportReport,
 }
 

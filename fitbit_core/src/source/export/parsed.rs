@@ -35,7 +35,6 @@ pub mod reason {
     pub const RESTING_SENTINEL: &str = "resting heart rate sentinel (null date or value 0)";
     pub const CORRUPT_FILE: &str = "truncated or corrupt file (rows before the damage kept)";
     pub const BAD_HEADER: &str = "CSV file with unknown header (file skipped)";
-    pub const BAD_ROW: &str = "unreadable CSV row";
     pub const UNREADABLE_FILE: &str = "file could not be read from the archive";
     pub const DST_GAP: &str = "local time inside a DST gap (does not exist)";
     pub const LATE: &str = "sample for a day already emitted (file far from its name date)";

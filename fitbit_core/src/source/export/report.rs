@@ -5,11 +5,15 @@ use std::collections::BTreeMap;
 /// Progress of a long import, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
+    /// Files read so far.
     pub files_done: usize,
+    /// Files to read in all.
     pub files_total: usize,
-    /// Uncompressed bytes of the files done / of all files to read.
+    /// Uncompressed bytes of the files done.
     pub bytes_done: u64,
+    /// Uncompressed bytes of all files to read.
     pub bytes_total: u64,
+    /// Local days handed to the callback so far.
     pub days_emitted: usize,
 }
 

@@ -2,7 +2,7 @@
 //!
 //! - `Z` timestamps (GoogleData CSVs) are UTC instants; local = UTC in the user's zone.
 //! - HRV CSV timestamps without `Z` are local wall-clock.
-//! - Legacy `heart_rate-*.json` is disputed (google-health-api.md §6.3). [`TzChoice::Auto`]
+//! - Legacy `heart_rate-*.json` is disputed (docs/takeout-export.md §3). [`TzChoice::Auto`]
 //!   decides from the data: in a UTC export the file for local day D starts on D-1 (users east
 //!   of UTC) or ends on D+1 (west). See [`Evidence`].
 
@@ -14,7 +14,9 @@ use crate::{Error, Result, Timestamp};
 /// A user time zone: a named IANA zone (DST-correct) or a fixed offset inferred from the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
+    /// An IANA zone, e.g. `Europe/Berlin`.
     Named(Tz),
+    /// A fixed UTC offset.
     Fixed(FixedOffset),
 }
 

@@ -3,7 +3,7 @@
 //! The API was shut down on 2026-11-02 (HTTP 410, mapped to [`crate::Error::LegacyApiGone`] by
 //! the HTTP layer); these parsers still read archived responses and the local emulator.
 //!
-//! - [`models`]: typed serde structs of the documented bodies (fitbit-api.md §2, §3, §5).
+//! - [`models`]: typed serde structs of the documented bodies (docs/fitbit-web-api.md §3, §4, §6).
 //! - [`parse`]: pure functions body → [`crate::record`] types; `dataset` reads the 1sec
 //!   intraday array fast.
 //! - [`fetch`]: the request plan (URLs, range splitting) over [`crate::http::ApiGet`].

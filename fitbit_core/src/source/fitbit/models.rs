@@ -6,11 +6,13 @@
 use serde::Deserialize;
 
 /// `GET /1/user/-/activities/heart/date/…json`: daily summaries and, for intraday requests,
-/// the samples. `activities-heart-intraday` is absent without intraday access (fitbit-api.md §2.4).
+/// the samples. `activities-heart-intraday` is absent without intraday access (docs/fitbit-web-api.md §3.4).
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartResponse {
+    /// `activities-heart`: one summary per day.
     #[serde(rename = "activities-heart", default)]
     pub activities_heart: Vec<HeartDay>,
+    /// `activities-heart-intraday`: the samples (intraday requests with access only).
     #[serde(rename = "activities-heart-intraday")]
     pub intraday: Option<HeartIntraday>,
 }
@@ -42,10 +44,12 @@ pub struct HeartDay {
     /// `yyyy-MM-dd` (or `today` in some answers).
     #[serde(rename = "dateTime")]
     pub date_time: String,
+    /// The summary object, or the time-window shape's average.
     pub value: Option<HeartDayValue>,
     /// Zones of the time-window shape.
     #[serde(rename = "heartRateZones", default)]
     pub heart_rate_zones: Vec<HeartRateZone>,
+    /// User-defined zones of the time-window shape (usually empty).
     #[serde(rename = "customHeartRateZones", default)]
     pub custom_heart_rate_zones: Vec<HeartRateZone>,
 }
@@ -65,8 +69,10 @@ pub enum HeartDayValue {
 /// The summary object of the usual shape.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartSummary {
+    /// The four default zones (Out of Range, Fat Burn, Cardio, Peak).
     #[serde(rename = "heartRateZones", default)]
     pub heart_rate_zones: Vec<HeartRateZone>,
+    /// User-defined zones (usually empty).
     #[serde(rename = "customHeartRateZones", default)]
     pub custom_heart_rate_zones: Vec<HeartRateZone>,
     /// Absent on days without enough data.
@@ -77,10 +83,15 @@ pub struct HeartSummary {
 /// A heart-rate zone; every number may be missing (`minutes` was seen missing in 2025).
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartRateZone {
+    /// `Out of Range`, `Fat Burn`, `Cardio`, `Peak` or a custom name.
     pub name: Option<String>,
+    /// Lower bound, bpm.
     pub min: Option<f64>,
+    /// Upper bound, bpm.
     pub max: Option<f64>,
+    /// Minutes spent in the zone that day.
     pub minutes: Option<f64>,
+    /// Calories burned in the zone.
     #[serde(rename = "caloriesOut")]
     pub calories_out: Option<f64>,
 }
@@ -88,8 +99,10 @@ pub struct HeartRateZone {
 /// `activities-heart-intraday`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartIntraday {
+    /// The samples, only where there was a reading (gaps are normal).
     #[serde(default)]
     pub dataset: Vec<HeartPoint>,
+    /// The detail level's step in `dataset_type` units (1 for `1sec` and `1min`).
     #[serde(rename = "datasetInterval")]
     pub dataset_interval: Option<u32>,
     /// `"second"` or `"minute"`.
@@ -100,7 +113,9 @@ pub struct HeartIntraday {
 /// One intraday sample: local wall-clock `HH:mm:ss` (no offset) and bpm.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeartPoint {
+    /// Local wall-clock time of the sample.
     pub time: Clock,
+    /// Heart rate, bpm.
     pub value: f64,
 }
 
@@ -128,6 +143,7 @@ impl<'de> Deserialize<'de> for Clock {
 /// `GET /1/user/-/hrv/date/{start}/{end}.json`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvSummaryResponse {
+    /// One element per night with a value (nights without one are absent).
     #[serde(default)]
     pub hrv: Vec<HrvSummaryDay>,
 }
@@ -135,16 +151,20 @@ pub struct HrvSummaryResponse {
 /// One night's HRV summary, dated by the day the main sleep ended.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvSummaryDay {
+    /// `yyyy-MM-dd`.
     #[serde(rename = "dateTime")]
     pub date_time: String,
+    /// The night's values.
     pub value: HrvSummaryValue,
 }
 
 /// `dailyRmssd` and `deepRmssd`, ms.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvSummaryValue {
+    /// RMSSD over the main sleep, ms.
     #[serde(rename = "dailyRmssd")]
     pub daily_rmssd: Option<f64>,
+    /// RMSSD over its deep sleep, ms.
     #[serde(rename = "deepRmssd")]
     pub deep_rmssd: Option<f64>,
 }
@@ -152,6 +172,7 @@ pub struct HrvSummaryValue {
 /// `GET /1/user/-/hrv/date/{start}/{end}/all.json`: one element per date.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvIntradayResponse {
+    /// One element per night.
     #[serde(default)]
     pub hrv: Vec<HrvIntradayDay>,
 }
@@ -159,8 +180,10 @@ pub struct HrvIntradayResponse {
 /// The 5-minute HRV points of one night.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvIntradayDay {
+    /// `yyyy-MM-dd`.
     #[serde(rename = "dateTime")]
     pub date_time: String,
+    /// The night's points, 5 minutes apart.
     #[serde(default)]
     pub minutes: Vec<HrvMinute>,
 }
@@ -168,22 +191,29 @@ pub struct HrvIntradayDay {
 /// One HRV point; `minute` is local time without offset, e.g. `2021-10-25T09:10:00.000`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvMinute {
+    /// Local time without offset.
     pub minute: String,
+    /// The point's measurements.
     pub value: HrvMinuteValue,
 }
 
 /// The measurements of one HRV point.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HrvMinuteValue {
+    /// RMSSD, ms.
     pub rmssd: Option<f64>,
+    /// Share of usable beat intervals, 0–1.
     pub coverage: Option<f64>,
+    /// Power in the 0.15–0.4 Hz band.
     pub hf: Option<f64>,
+    /// Power in the 0.04–0.15 Hz band.
     pub lf: Option<f64>,
 }
 
 /// `GET /1/user/-/profile.json` (only what this crate needs).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProfileResponse {
+    /// The `user` object.
     pub user: Profile,
 }
 

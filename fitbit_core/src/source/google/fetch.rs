@@ -23,7 +23,9 @@ pub const MAX_PAGES: usize = 1_000;
 /// Items gathered over all pages of a query, and how many pages (requests) that took.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Paged<T> {
+    /// Everything gathered, in the fetcher's order.
     pub items: Vec<T>,
+    /// Requests made (one per page).
     pub pages: usize,
 }
 

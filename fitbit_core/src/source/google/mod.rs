@@ -1,7 +1,7 @@
 //! The Google Health API v4: endpoints, paging, serde models, parsers.
 //!
 //! - [`models`]: typed serde structs of `ListDataPointsResponse` and `Settings`
-//!   (google-health-api.md §3.4; int64 fields arrive as JSON strings).
+//!   (docs/google-health-api.md §4.5; int64 fields arrive as JSON strings).
 //! - [`parse`]: pure functions body → [`crate::record`] types.
 //! - [`query`]: data types, AIP-160 filters and list URLs.
 //! - [`fetch`]: paging over [`crate::http::ApiGet`] and the fetchers.

@@ -21,10 +21,15 @@ pub struct ListDataPointsResponse {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataPoint {
+    /// Only for identifiable types (exercise, sleep); absent for heart rate.
     pub name: Option<String>,
+    /// The payload of `heart-rate`.
     pub heart_rate: Option<HeartRate>,
+    /// The payload of `heart-rate-variability`.
     pub heart_rate_variability: Option<HeartRateVariability>,
+    /// The payload of `daily-heart-rate-variability`.
     pub daily_heart_rate_variability: Option<DailyHeartRateVariability>,
+    /// The payload of `daily-resting-heart-rate`.
     pub daily_resting_heart_rate: Option<DailyRestingHeartRate>,
 }
 
@@ -32,6 +37,7 @@ pub struct DataPoint {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeartRate {
+    /// When the sample was taken.
     pub sample_time: ObservationSampleTime,
     /// Required by the schema; proto3 would omit a zero.
     #[serde(default, deserialize_with = "int64")]
@@ -42,8 +48,11 @@ pub struct HeartRate {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeartRateVariability {
+    /// When the measurement was taken.
     pub sample_time: ObservationSampleTime,
+    /// RMSSD, ms.
     pub root_mean_square_of_successive_differences_milliseconds: Option<f64>,
+    /// SDNN, ms.
     pub standard_deviation_milliseconds: Option<f64>,
 }
 
@@ -51,10 +60,15 @@ pub struct HeartRateVariability {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DailyHeartRateVariability {
+    /// The day, in the user's time zone.
     pub date: Option<Date>,
+    /// Average RMSSD of the night, ms (the legacy `dailyRmssd`).
     pub average_heart_rate_variability_milliseconds: Option<f64>,
+    /// RMSSD during deep sleep, ms (the legacy `deepRmssd`).
     pub deep_sleep_root_mean_square_of_successive_differences_milliseconds: Option<f64>,
+    /// Shannon entropy of the beat intervals.
     pub entropy: Option<f64>,
+    /// Non-REM heart rate, bpm (int64 string on the wire).
     #[serde(default, deserialize_with = "int64")]
     pub non_rem_heart_rate_beats_per_minute: Option<i64>,
 }
@@ -63,7 +77,9 @@ pub struct DailyHeartRateVariability {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DailyRestingHeartRate {
+    /// The day, in the user's time zone.
     pub date: Option<Date>,
+    /// Resting heart rate, bpm (int64 string on the wire).
     #[serde(default, deserialize_with = "int64")]
     pub beats_per_minute: Option<i64>,
 }
@@ -83,6 +99,7 @@ pub struct ObservationSampleTime {
 /// A local date and time of day without zone or offset.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CivilDateTime {
+    /// The calendar date.
     pub date: Option<Date>,
     /// Missing or `{}` means midnight.
     pub time: Option<TimeOfDay>,
@@ -91,10 +108,13 @@ pub struct CivilDateTime {
 /// `google.type.Date`.
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 pub struct Date {
+    /// Year, e.g. 2026.
     #[serde(default)]
     pub year: i32,
+    /// Month, 1–12.
     #[serde(default)]
     pub month: u32,
+    /// Day of the month, 1–31.
     #[serde(default)]
     pub day: u32,
 }
@@ -102,12 +122,16 @@ pub struct Date {
 /// `google.type.TimeOfDay`; omitted parts are 0.
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 pub struct TimeOfDay {
+    /// Hours, 0–23.
     #[serde(default)]
     pub hours: u32,
+    /// Minutes, 0–59.
     #[serde(default)]
     pub minutes: u32,
+    /// Seconds, 0–59.
     #[serde(default)]
     pub seconds: u32,
+    /// Fractions of a second, in nanoseconds.
     #[serde(default)]
     pub nanos: u32,
 }

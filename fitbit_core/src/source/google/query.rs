@@ -6,9 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// The list data types this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataType {
+    /// `heart-rate` samples.
     HeartRate,
+    /// `heart-rate-variability` samples.
     HeartRateVariability,
+    /// `daily-heart-rate-variability`, one per night.
     DailyHeartRateVariability,
+    /// `daily-resting-heart-rate`, one per day.
     DailyRestingHeartRate,
 }
 

@@ -2,7 +2,7 @@
 //! DataFrame → CSV file, plus the day chart. Run in release:
 //!
 //! ```text
-//! cargo run --release -p fitbit_core --example bench_table [OUT_DIR]
+//! cargo bench -p fitbit_core --bench table [-- OUT_DIR]
 //! ```
 //!
 //! Writes `Fitbit_HR_2026-09-25.csv` and `hr_day.svg` into OUT_DIR (default: a temp dir).
@@ -14,8 +14,10 @@ use fitbit_core::chrono::{FixedOffset, NaiveDate, TimeDelta};
 use fitbit_core::{HrSample, Timestamp, plot, table};
 
 fn main() -> Result<(), fitbit_core::Error> {
+    // `cargo bench` passes `--bench`; the first other argument is the output directory.
     let out = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("fitbit_bench_table"));
     let day = NaiveDate::from_ymd_opt(2026, 9, 25).expect("valid date");

@@ -1,0 +1,65 @@
+//! Shared helpers of the `fitbit` binary's tests: the in-process emulator, the command pointed
+//! at it, configs holding tokens the emulator issued.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use fitbit_core::chrono::{Duration, Utc};
+use fitbit_core::config::ConfigStore;
+use fitbit_core::{Config, Secret};
+use fitbit_sim::{Provider, Sim, SimConfig, SimHandle};
+
+pub const FITBIT_SCOPES: &str = "heartrate profile sleep settings";
+pub const GOOGLE_SCOPES: &str = "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly https://www.googleapis.com/auth/googlehealth.settings.readonly";
+
+pub fn sim() -> SimHandle {
+    Sim::start(SimConfig::default()).unwrap()
+}
+
+pub fn fitbit(sim: &SimHandle, dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
+    let url = sim.url();
+    c.current_dir(dir)
+        .env("FITBIT_API_URL", &url)
+        .env("FITBIT_AUTHORIZE_URL", format!("{url}/oauth2/authorize"))
+        .env("GOOGLE_HEALTH_API_URL", &url)
+        .env("GOOGLE_OAUTH_TOKEN_URL", format!("{url}/token"))
+        .env(
+            "GOOGLE_OAUTH_AUTHORIZE_URL",
+            format!("{url}/o/oauth2/v2/auth"),
+        )
+        .stdin(Stdio::null());
+    c
+}
+
+pub fn run(mut c: Command) -> Output {
+    c.output().unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+pub fn config(sim: &SimHandle, dir: &Path, provider: Provider, expires_in: i64) -> PathBuf {
+    let (id, secret, scope) = match provider {
+        Provider::Fitbit => ("23DEMO", "demo-fitbit-secret", FITBIT_SCOPES),
+        Provider::Google => (
+            "demo.apps.googleusercontent.com",
+            "demo-google-secret",
+            GOOGLE_SCOPES,
+        ),
+    };
+    let (a, r) = sim.control().issue_tokens(provider, id, scope);
+    let mut cfg = Config::new(id, Secret::new(secret));
+    cfg.access_token = Secret::new(a);
+    cfg.refresh_token = Secret::new(r);
+    cfg.expires_at = Some(Utc::now() + Duration::seconds(expires_in));
+    let path = dir.join("fb_conf.json");
+    ConfigStore::new(&path).save(&cfg).unwrap();
+    path
+}
