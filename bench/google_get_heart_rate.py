@@ -2,9 +2,9 @@
 
 It does the job of `fitbit heart-rate --date DATE` on a Google account: read the user's time
 zone (`/v4/users/me/settings`), page `heart-rate` dataPoints over the local day (pageSize 10000,
-following nextPageToken), build a DataFrame and write `Fitbit_HR_{DATE}.csv` with the CLI's
+following nextPageToken; compact JSON with prettyPrint=false, as the Rust client asks), build a DataFrame and write `Fitbit_HR_{DATE}.csv` with the CLI's
 columns (timestamp, heartrate, timestamp_utc, utc_offset, confidence), ascending; then the day's
-resting heart rate to `Fitbit_RestingHR_{DATE}_{DATE}.csv`. Plain, idiomatic code: the
+resting heart rate to `Fitbit_RestingHR_{DATE}.csv`. Plain, idiomatic code: the
 responses' `.json()`, one list comprehension over the points, vectorised pandas for the rest.
 Usage: google_get_heart_rate.py BASE_URL ACCESS_TOKEN DATE OUT_DIR
 """
@@ -31,7 +31,7 @@ def list_all(session, base, data_type, flt):
     """Every data point of a list query, over all pages."""
     points, token = [], None
     while True:
-        params = {"filter": flt, "pageSize": 10000}
+        params = {"filter": flt, "pageSize": 10000, "prettyPrint": "false"}
         if token:
             params["pageToken"] = token
         res = session.get(f"{base}/v4/users/me/dataTypes/{data_type}/dataPoints", params=params)
@@ -75,7 +75,7 @@ def hr2csv(base, token, date, out_dir):
                 float(p["dailyRestingHeartRate"]["beatsPerMinute"]))
                for p in list_all(session, base, "daily-resting-heart-rate", flt)]
     pd.DataFrame(resting, columns=["date", "resting_heart_rate"]).to_csv(
-        os.path.join(out_dir, f"Fitbit_RestingHR_{date}_{date}.csv"), index=False)
+        os.path.join(out_dir, f"Fitbit_RestingHR_{date}.csv"), index=False)
     return df
 
 

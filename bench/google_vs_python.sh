@@ -62,7 +62,7 @@ CSV=Fitbit_HR_$DAY.csv
 ROWS=$(($(wc -l < "$OUT/rust/$CSV") - 1))
 PYROWS=$(($(wc -l < "$OUT/python/$CSV") - 1))
 cmp -s "$OUT/rust/$CSV" "$OUT/python/$CSV" && SAME=yes || SAME=no
-cmp -s "$OUT/rust/Fitbit_RestingHR_${DAY}_$DAY.csv" "$OUT/python/Fitbit_RestingHR_${DAY}_$DAY.csv" \
+cmp -s "$OUT/rust/Fitbit_RestingHR_$DAY.csv" "$OUT/python/Fitbit_RestingHR_$DAY.csv" \
   && SAME_R=yes || SAME_R=no
 echo "day $DAY: $ROWS samples; rows: rust $ROWS, python $PYROWS; HR CSV identical: $SAME, resting CSV identical: $SAME_R"
 awk -v rw="$RW" -v rc="$RC" -v rk="$RK" -v pw="$PW" -v pc="$PC" -v pk="$PK" -v n="$RUNS" 'BEGIN {

@@ -27,7 +27,12 @@ pub(crate) struct HeartPage {
 /// Reads a whole `heart-rate` list body (after any BOM); `None` when it is not in the layout
 /// above.
 pub(crate) fn read_heart_page(body: &[u8]) -> Option<HeartPage> {
-    let mut r = Reader { b: body, i: 0 };
+    let mut r = Reader {
+        b: body,
+        i: 0,
+        skipped: &[],
+        dates: None,
+    };
     let mut samples = None;
     let mut token = None;
     r.object(|r, key| match key {
@@ -53,6 +58,11 @@ pub(crate) fn read_heart_page(body: &[u8]) -> Option<HeartPage> {
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
+    /// The text of the last value skipped inside a point (its `dataSource`, the same on every
+    /// point): the same bytes again are the same valid value, compared instead of re-read.
+    skipped: &'a [u8],
+    /// The last `YYYY-MM-DD` text read and its date (a page spans a day or two).
+    dates: Option<([u8; 10], NaiveDate)>,
 }
 
 /// The parts of `civilTime` that were present.
@@ -88,7 +98,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.ws();
-            let key = self.string()?.as_bytes();
+            let key = self.raw_string()?;
             self.eat(b':')?;
             member(self, key)?;
             if self.peek_eat(b'}') {
@@ -100,15 +110,23 @@ impl<'a> Reader<'a> {
 
     /// A string without escapes, as text; non-ASCII text must be valid UTF-8.
     fn string(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.raw_string()?).ok()
+    }
+
+    /// A string without escapes, as bytes checked to be UTF-8 (ASCII needs no more check).
+    fn raw_string(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
         let rest = &self.b[start..];
-        let len = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let len = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
         if rest[len] != b'"' {
             return None;
         }
         self.i = start + len + 1;
-        std::str::from_utf8(&rest[..len]).ok()
+        let text = &rest[..len];
+        (text.is_ascii() || std::str::from_utf8(text).is_ok()).then_some(text)
     }
 
     /// A JSON integer without sign, fraction or exponent, at most 9 digits.
@@ -157,9 +175,23 @@ impl<'a> Reader<'a> {
             | b"heartRateVariability"
             | b"dailyHeartRateVariability"
             | b"dailyRestingHeartRate" => None,
-            _ => r.skip_value(),
+            _ => r.skip_repeated_value(),
         })?;
         sample
+    }
+
+    /// [`Self::skip_value`], or just a comparison when the text is that of the last value
+    /// skipped here.
+    fn skip_repeated_value(&mut self) -> Option<()> {
+        self.ws();
+        let start = self.i;
+        if !self.skipped.is_empty() && self.b[start..].starts_with(self.skipped) {
+            self.i += self.skipped.len();
+            return Some(());
+        }
+        self.skip_value()?;
+        self.skipped = &self.b[start..self.i];
+        Some(())
     }
 
     /// `{"sampleTime":{…},"beatsPerMinute":"49"}` (both required here).
@@ -193,7 +225,8 @@ impl<'a> Reader<'a> {
         let mut civil = None;
         self.object(|r, key| match key {
             b"physicalTime" if physical.is_none() => {
-                physical = Some(rfc3339_utc(r.string()?.as_bytes())?);
+                let text = r.raw_string()?;
+                physical = Some(rfc3339_utc(text, &mut r.dates)?);
                 Some(())
             }
             b"utcOffset" if offset.is_none() => {
@@ -401,8 +434,8 @@ fn bpm_text(s: &str) -> Option<u16> {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (the UTC form Google writes) as a naive UTC time; any
-/// other RFC 3339 form is left to chrono on the serde path.
-pub(crate) fn rfc3339_utc(s: &[u8]) -> Option<NaiveDateTime> {
+/// other RFC 3339 form is left to chrono on the serde path. `last` remembers the last date.
+fn rfc3339_utc(s: &[u8], last: &mut Option<([u8; 10], NaiveDate)>) -> Option<NaiveDateTime> {
     let (head, rest) = s.split_first_chunk::<19>()?;
     let d = |i: usize, n: usize| -> Option<u32> {
         head[i..i + n].iter().try_fold(0u32, |v, c| {
@@ -423,7 +456,14 @@ pub(crate) fn rfc3339_utc(s: &[u8]) -> Option<NaiveDateTime> {
         }
         _ => return None,
     };
-    let date = NaiveDate::from_ymd_opt(d(0, 4)? as i32, d(5, 2)?, d(8, 2)?)?;
+    let date = match *last {
+        Some((text, date)) if head[..10] == text => date,
+        _ => {
+            let date = NaiveDate::from_ymd_opt(d(0, 4)? as i32, d(5, 2)?, d(8, 2)?)?;
+            *last = Some((head[..10].try_into().ok()?, date));
+            date
+        }
+    };
     // Second 60 (a leap second) is refused here and left to chrono.
     let time = NaiveTime::from_hms_nano_opt(d(11, 2)?, d(14, 2)?, d(17, 2)?, nanos)?;
     Some(date.and_time(time))
