@@ -260,7 +260,13 @@ pub fn google_data(sh: &Shared, req: &Request) -> Outcome {
         pretty_default: sh.config.google_pretty_print,
     };
     let rendered = render(|| {
-        crate::render::google::route_shaped(&sh.person, &req.path, &req.query, chrono::Utc::now(), shape)
+        crate::render::google::route_shaped(
+            &sh.person,
+            &req.path,
+            &req.query,
+            chrono::Utc::now(),
+            shape,
+        )
     });
     finish(sh, rendered, fault, settings.faults.latency_ms, true, |r| r)
 }

@@ -527,7 +527,11 @@ fn pixel_watch_day_pages_of_5000_pretty_unless_asked_not_to() {
     assert_eq!(points, n);
     assert_eq!(pages, n.div_ceil(5_000));
     // About 420 bytes a point: a day is some 16 MB of JSON.
-    assert!((380..=460).contains(&(bytes / n)), "{} bytes a point", bytes / n);
+    assert!(
+        (380..=460).contains(&(bytes / n)),
+        "{} bytes a point",
+        bytes / n
+    );
     // The plain routes stay compact and uncapped.
     let q = query(&filter, 10_000, None);
     let plain = route(&p, HR, &q).unwrap();

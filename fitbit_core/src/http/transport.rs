@@ -284,7 +284,10 @@ impl Transport for ReqwestTransport {
         let expected = resp.content_length().unwrap_or(0).min(64 << 20) as usize;
         let mut body = Vec::with_capacity(expected);
         std::io::Read::read_to_end(&mut resp, &mut body).map_err(|e| {
-            let kind = match e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()) {
+            let kind = match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            {
                 Some(re) => classify(re, "the response body was cut short").kind,
                 None => TransportErrorKind::Dropped,
             };

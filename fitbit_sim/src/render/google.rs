@@ -138,7 +138,6 @@ fn route_compact(
                     return Err(bad_argument("pageSize must not be negative."));
                 }
                 page_size = if n == 0 { 1440 } else { n.min(10_000) as usize };
-
             }
             "pageToken" if !v.is_empty() => token = Some(v.into_owned()),
             _ => {}

@@ -141,7 +141,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.i += n;
-        Some(rest[..n].iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
+        Some(
+            rest[..n]
+                .iter()
+                .fold(0, |v, d| v * 10 + u32::from(d - b'0')),
+        )
     }
 
     /// The `dataPoints` array of `heart-rate` points.
@@ -245,9 +249,8 @@ impl<'a> Reader<'a> {
         let civil = civil.unwrap_or_default();
         let local = match civil.date {
             Some(d) => d.and_time(civil.time.unwrap_or(NaiveTime::MIN)),
-            None => physical.checked_add_signed(Duration::seconds(i64::from(
-                offset.local_minus_utc(),
-            )))?,
+            None => physical
+                .checked_add_signed(Duration::seconds(i64::from(offset.local_minus_utc())))?,
         };
         Some(Timestamp::new(local, Some(offset)))
     }
@@ -344,7 +347,9 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
-        self.b[self.i..].starts_with(word).then(|| self.i += word.len())
+        self.b[self.i..]
+            .starts_with(word)
+            .then(|| self.i += word.len())
     }
 
     /// A string with any valid escapes; its text must be valid UTF-8.

@@ -54,7 +54,10 @@ fn any_point() -> impl Strategy<Value = Point> {
         ),
     )
         .prop_map(
-            |((secs, frac, offset, civil, nanos), (bpm, source, metadata, bpm_first, heart_first))| {
+            |(
+                (secs, frac, offset, civil, nanos),
+                (bpm, source, metadata, bpm_first, heart_first),
+            )| {
                 Point {
                     secs,
                     frac,

@@ -230,7 +230,11 @@ fn list_pages_pipelined<T: Send>(
                 ahead = Some((g, body));
             }
             let (items, next) = read_pages.recv().map_err(|_| {
-                invalid(what, ".", "the page reader stopped (a bug: please report it)")
+                invalid(
+                    what,
+                    ".",
+                    "the page reader stopped (a bug: please report it)",
+                )
             })??;
             out.push(items);
             match next.filter(|t| !t.is_empty()) {

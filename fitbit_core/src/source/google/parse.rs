@@ -303,7 +303,11 @@ fn timestamp(
 
 /// The civil date-time; `None` when it carries no date. Missing time parts are 0. `path` is
 /// that of the `sampleTime`.
-fn civil(c: &CivilDateTime, what: &str, path: impl Fn() -> String) -> Result<Option<NaiveDateTime>> {
+fn civil(
+    c: &CivilDateTime,
+    what: &str,
+    path: impl Fn() -> String,
+) -> Result<Option<NaiveDateTime>> {
     let Some(d) = c.date else { return Ok(None) };
     let date = to_date(d)
         .ok_or_else(|| invalid(what, format!("{}.civilTime.date", path()), bad_date(d)))?;
