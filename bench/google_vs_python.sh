@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on the Google Health API v4 path: `fitbit heart-rate` (Rust) against a
 # requests + pandas client (bench/google_get_heart_rate.py) doing the same job, for one Pixel
-# Watch day served by the local emulator on loopback (`fitbit_sim --pixel-watch`: ~38k samples,
-# pages of at most 5,000 points with a `dataSource` each, pretty-printed JSON as Google sends it
-# by default, ~16 MB a day). Runs alternate Rust, Python, Rust, ...; reports the median wall
-# time and the median CPU time (user + system of the client process and its threads, from
-# wait4's rusage, microsecond resolution) of N runs each, the peak RSS, and checks that both
-# wrote the same CSV.
+# Watch day served by the local emulator on loopback (`fitbit_sim --pixel-watch`: ~37k samples,
+# pages of at most 5,000 points with a `dataSource` each, pretty-printed JSON unless a request
+# says prettyPrint=false, as both clients do: ~12 MB a day). Runs alternate Rust, Python, ...;
+# reports the median wall time and the median CPU time (user + system of the client process and
+# its threads, from wait4's rusage, microsecond resolution) of N runs each, the peak RSS, and
+# checks that both wrote the same CSVs.
 # Usage: bench/google_vs_python.sh [RUNS]   (needs python3 with pandas and requests: make setup)
 # BASE=path/to/an/older/fitbit also runs that binary in the same rotation (before/after).
 set -euo pipefail

@@ -496,7 +496,8 @@ fn pixel_watch_day_pages_of_5000_pretty_unless_asked_not_to() {
         pretty_default: true,
     };
     let filter = phys("heart_rate", s, e);
-    let (mut token, mut points, mut pages, mut bytes) = (None::<String>, 0, 0, 0);
+    let (mut token, mut points, mut pages, mut bytes, mut compact_bytes) =
+        (None::<String>, 0, 0, 0, 0);
     loop {
         let q = query(&filter, 10_000, token.as_deref());
         let body = route_shaped(&p, HR, &q, e, shape).unwrap();
@@ -519,6 +520,7 @@ fn pixel_watch_day_pages_of_5000_pretty_unless_asked_not_to() {
         points += a.len();
         pages += 1;
         bytes += body.len();
+        compact_bytes += compact.len();
         match v["nextPageToken"].as_str() {
             Some(t) => token = Some(t.to_string()),
             None => break,
