@@ -528,11 +528,16 @@ fn pixel_watch_day_pages_of_5000_pretty_unless_asked_not_to() {
     }
     assert_eq!(points, n);
     assert_eq!(pages, n.div_ceil(5_000));
-    // About 420 bytes a point: a day is some 16 MB of JSON.
+    // About 640 bytes a point pretty, 330 compact: a day is some 24 MB or 12 MB of JSON.
     assert!(
-        (380..=460).contains(&(bytes / n)),
+        (560..=720).contains(&(bytes / n)),
         "{} bytes a point",
         bytes / n
+    );
+    assert!(
+        (300..=360).contains(&(compact_bytes / n)),
+        "{} bytes a point",
+        compact_bytes / n
     );
     // The plain routes stay compact and uncapped.
     let q = query(&filter, 10_000, None);
