@@ -119,6 +119,16 @@ pub struct SimConfig {
     pub google_refresh_ttl: Option<Duration>,
     /// One HR sample per second (the benchmark day).
     pub dense_1sec: bool,
+    /// A Pixel Watch's HR spacing: about one sample every 2 s, ~38,000 on a worn day
+    /// ([`crate::person::Person::pixel_watch`]).
+    pub pixel_watch: bool,
+    /// Most points on one Google list page, whatever `pageSize` asks (10,000, the documented
+    /// maximum; the live API was seen giving about 5,000 for `pageSize=10000`).
+    pub google_page_cap: usize,
+    /// Google bodies pretty-printed unless the request says `prettyPrint=false` (the documented
+    /// default of the standard `prettyPrint` parameter is `true`). Off: compact unless
+    /// `prettyPrint=true`.
+    pub google_pretty_print: bool,
     pub faults: Faults,
     pub clients: Vec<RegisteredClient>,
     /// `None`: the emulated clock follows the real clock (plus [`crate::Control::advance_clock`]).
@@ -164,6 +174,9 @@ impl Default for SimConfig {
             google_access_ttl: Duration::from_secs(3_599),
             google_refresh_ttl: Some(Duration::from_secs(604_800)),
             dense_1sec: false,
+            pixel_watch: false,
+            google_page_cap: 10_000,
+            google_pretty_print: false,
             faults: Faults::default(),
             clients: SimConfig::demo_clients(),
             frozen_clock: None,

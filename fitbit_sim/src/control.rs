@@ -75,7 +75,8 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(config: SimConfig) -> Shared {
-        let person = Person::new(config.seed, config.time_zone, config.dense_1sec);
+        let person = Person::new(config.seed, config.time_zone, config.dense_1sec)
+            .pixel_watch(config.pixel_watch);
         let settings = Settings {
             legacy_gone: config.legacy_gone,
             intraday: config.intraday,

@@ -256,7 +256,19 @@ pub fn google_data(sh: &Shared, req: &Request) -> Outcome {
     }
     let fault = next_fault(&mut st, &settings.faults);
     drop(st);
-    let rendered = render(|| crate::render::google::route(&sh.person, &req.path, &req.query));
+    let shape = crate::render::google::Shape {
+        page_cap: sh.config.google_page_cap,
+        pretty_default: sh.config.google_pretty_print,
+    };
+    let rendered = render(|| {
+        crate::render::google::route_shaped(
+            &sh.person,
+            &req.path,
+            &req.query,
+            chrono::Utc::now(),
+            shape,
+        )
+    });
     finish(sh, rendered, fault, settings.faults.latency_ms, true, |r| r)
 }
 

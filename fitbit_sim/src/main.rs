@@ -1,6 +1,7 @@
 //! `fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin]
-//! [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--error-rate F]
-//! [--latency-ms N] [--drop-rate F] [--truncate-rate F] [--fault-seed N]`
+//! [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch]
+//! [--google-page-cap N] [--google-pretty] [--error-rate F] [--latency-ms N] [--drop-rate F]
+//! [--truncate-rate F] [--fault-seed N]`
 //!
 //! Prints `fitbit_sim listening on http://127.0.0.1:PORT` as its first line and runs until killed.
 
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 use fitbit_sim::{Sim, SimConfig};
 
 const USAGE: &str = "usage: fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] \
-[--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--error-rate F] [--latency-ms N] \
+[--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch] [--google-page-cap N] \
+[--google-pretty] [--error-rate F] [--latency-ms N] \
 [--drop-rate F] [--truncate-rate F] [--fault-seed N]";
 
 fn parse(args: &[String]) -> Result<SimConfig, String> {
@@ -51,6 +53,21 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
             "--intraday" => c.intraday = value()?.parse().map_err(|e| format!("{e}\n{USAGE}"))?,
             "--gone" => c.legacy_gone = true,
             "--dense-1sec" => c.dense_1sec = true,
+            // The documented Pixel Watch day: ~38k samples, ~5,000 a page, pretty-printed.
+            "--pixel-watch" => {
+                c.pixel_watch = true;
+                c.google_page_cap = 5_000;
+                c.google_pretty_print = true;
+            }
+            "--google-page-cap" => {
+                let v = value()?;
+                c.google_page_cap = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| bad(&v, "a number of points from 1 to 10000"))?;
+            }
+            "--google-pretty" => c.google_pretty_print = true,
             "--error-rate" | "--drop-rate" | "--truncate-rate" => {
                 let v = value()?;
                 let f: f64 = v

@@ -8,7 +8,10 @@
 //! - most days (80 %) have one exercise bout (30–75 min, peak 130–170 bpm);
 //! - most days (60 %) have a 30–90 min charging gap (no samples);
 //! - realistic "1sec" spacing: mostly 1–5 s apart, sometimes 10–15 s (anchored per UTC minute,
-//!   so any sub-range is exactly a subset of a longer range); `dense_1sec`: one sample per second.
+//!   so any sub-range is exactly a subset of a longer range); `dense_1sec`: one sample per second;
+//!   `pixel_watch` ([`Person::pixel_watch`]): a Pixel Watch's spacing, 1–3 s apart (about one
+//!   every 2 s, as the documented Pixel Watch 4 page shows: 138 samples in 5 minutes), sometimes
+//!   10–15 s, about 38,000 samples on a worn day (google-health-api.md §3.3: 30k–42k a day).
 //!
 //! ```
 //! use fitbit_sim::person::Person;
@@ -50,6 +53,8 @@ pub struct Person {
     /// Exactly one HR sample per second, 86,400 a day (for the benchmark); otherwise realistic
     /// irregular spacing with gaps.
     pub dense_1sec: bool,
+    /// Pixel Watch spacing (1–3 s, about 38,000 samples a worn day) instead of 1–5 s.
+    pub pixel_watch: bool,
 }
 
 /// splitmix64: a tiny, good-quality hash used as a stateless PRNG.
@@ -91,7 +96,15 @@ impl Person {
             seed,
             tz,
             dense_1sec,
+            pixel_watch: false,
         }
+    }
+
+    /// The same person with a Pixel Watch's sample spacing (see the module comment); no effect
+    /// with `dense_1sec`.
+    pub fn pixel_watch(mut self, on: bool) -> Self {
+        self.pixel_watch = on;
+        self
     }
 
     fn rand(&self, tag: u64, index: i64) -> u64 {
@@ -287,6 +300,8 @@ impl Person {
         };
         let mut out = Vec::with_capacity(cap.clamp(0, 200_000) as usize);
         let dense = self.dense_1sec;
+        // Regular steps: 1–5 s (mean 3), or a Pixel Watch's 1–3 s (mean 2); gaps of 10–15 s.
+        let (steps, gap_pct) = if self.pixel_watch { (3, 2) } else { (5, 6) };
         self.for_each_minute(fs.div_euclid(60), ts.div_euclid(60) + 1, |m, base| {
             let start = m * 60;
             let mut push = |s: i64, k: u64| {
@@ -311,10 +326,10 @@ impl Person {
                 while s < 60 {
                     push(s, 1);
                     r = splitmix64(r);
-                    let step = if r % 100 < 6 {
+                    let step = if r % 100 < gap_pct {
                         10 + (r >> 8) % 6
                     } else {
-                        1 + (r >> 8) % 5
+                        1 + (r >> 8) % steps
                     };
                     s += step as i64;
                 }

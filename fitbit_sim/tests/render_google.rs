@@ -479,3 +479,70 @@ fn settings_give_zone_and_offset() {
     assert_eq!(v["timeZone"], "Europe/Berlin");
     assert_eq!(v["utcOffset"], "3600s");
 }
+
+/// A Pixel Watch day as documented (google-health-api.md §3.3, §3.5): one sample about every
+/// 2 s (30k–42k a day), about 5,000 points a page for `pageSize=10000`, pretty-printed unless
+/// `prettyPrint=false`, a `dataSource` on every point.
+#[test]
+fn pixel_watch_day_pages_of_5000_pretty_unless_asked_not_to() {
+    use fitbit_sim::render::google::{Shape, route_shaped};
+    let date = d("2026-09-25");
+    let p = worn_person(date, false).pixel_watch(true);
+    let (s, e) = p.day_bounds(date);
+    let n = p.heart_rate(s, e).len();
+    assert!((34_000..=42_000).contains(&n), "{n} samples");
+    let shape = Shape {
+        page_cap: 5_000,
+        pretty_default: true,
+    };
+    let filter = phys("heart_rate", s, e);
+    let (mut token, mut points, mut pages, mut bytes, mut compact_bytes) =
+        (None::<String>, 0, 0, 0, 0);
+    loop {
+        let q = query(&filter, 10_000, token.as_deref());
+        let body = route_shaped(&p, HR, &q, e, shape).unwrap();
+        let compact = route_shaped(&p, HR, &format!("{q}&prettyPrint=false"), e, shape).unwrap();
+        assert!(!compact.contains('\n') && body.contains('\n'));
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v, serde_json::from_str::<Value>(&compact).unwrap());
+        if pages == 0 {
+            assert!(
+                body.starts_with(
+                    "{\n  \"dataPoints\": [\n    {\n      \"dataSource\": {\n        \"recordingMethod\": \"PASSIVELY_MEASURED\",\n"
+                ),
+                "{}",
+                &body[..200]
+            );
+        }
+        let a = v["dataPoints"].as_array().unwrap();
+        assert!(a.len() <= 5_000);
+        assert!(a.iter().all(|x| x["dataSource"]["platform"] == "FITBIT"));
+        points += a.len();
+        pages += 1;
+        bytes += body.len();
+        compact_bytes += compact.len();
+        match v["nextPageToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(points, n);
+    assert_eq!(pages, n.div_ceil(5_000));
+    // About 640 bytes a point pretty, 330 compact: a day is some 24 MB or 12 MB of JSON.
+    assert!(
+        (560..=720).contains(&(bytes / n)),
+        "{} bytes a point",
+        bytes / n
+    );
+    assert!(
+        (300..=360).contains(&(compact_bytes / n)),
+        "{} bytes a point",
+        compact_bytes / n
+    );
+    // The plain routes stay compact and uncapped.
+    let q = query(&filter, 10_000, None);
+    let plain = route(&p, HR, &q).unwrap();
+    assert!(!plain.contains('\n'));
+    let v: Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(v["dataPoints"].as_array().unwrap().len(), n.min(10_000));
+}

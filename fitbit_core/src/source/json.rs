@@ -34,7 +34,7 @@ pub(crate) fn decode_borrowed<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> 
 }
 
 /// `body` without a leading UTF-8 byte order mark.
-fn without_bom(body: &[u8]) -> &[u8] {
+pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 

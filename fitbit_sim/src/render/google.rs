@@ -14,6 +14,12 @@
 //! - The page token is opaque (base64url) and bound to the data type and the `filter` text:
 //!   a corrupt token, or one reused with another type or filter, → 400 INVALID_ARGUMENT.
 //! - A page has exactly `pageSize` points except the last; pages = max(1, ceil(points/pageSize)).
+//!   [`Shape::page_cap`] lowers that maximum (the live API gave about 5,000 points a page for
+//!   `pageSize=10000`, google-health-api.md §3.3).
+//! - `prettyPrint` (a standard parameter, documented default `true`): [`route`] and [`route_at`]
+//!   answer compact JSON unless `prettyPrint=true`; [`route_shaped`] with
+//!   [`Shape::pretty_default`] answers pretty JSON unless `prettyPrint=false`. Pretty means two
+//!   spaces of indent and `"key": value`, as Google's servers (and the fixture) write it.
 //! - Injected empty page: the FIRST page of a `heart-rate-variability` query whose range contains
 //!   the local midnight of a day without main-sleep data (see [`Person::main_sleep`]) is
 //!   `{"nextPageToken": …}` with no points; then paging proceeds normally. So such a query has one
@@ -31,12 +37,65 @@ pub fn route(person: &Person, path: &str, query: &str) -> Result<String, ErrorAn
     route_at(person, path, query, Utc::now())
 }
 
+/// What a server's answers look like beyond the data: the most points a page holds and whether
+/// bodies are pretty-printed when the request does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Most points on one list page, whatever `pageSize` asks (at most 10,000).
+    pub page_cap: usize,
+    /// Pretty-print unless `prettyPrint=false`.
+    pub pretty_default: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            page_cap: 10_000,
+            pretty_default: false,
+        }
+    }
+}
+
 /// [`route`] with an explicit "now" (used for missing filter bounds and settings).
 pub fn route_at(
     person: &Person,
     path: &str,
     query: &str,
     now: DateTime<Utc>,
+) -> Result<String, ErrorAnswer> {
+    route_shaped(person, path, query, now, Shape::default())
+}
+
+/// [`route_at`] with a [`Shape`]. Error bodies are pretty-printed too when bodies are.
+pub fn route_shaped(
+    person: &Person,
+    path: &str,
+    query: &str,
+    now: DateTime<Utc>,
+    shape: Shape,
+) -> Result<String, ErrorAnswer> {
+    let mut pretty = shape.pretty_default;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        if k == "prettyPrint" {
+            pretty = v != "false";
+        }
+    }
+    let answer = route_compact(person, path, query, now, shape.page_cap);
+    if !pretty {
+        return answer;
+    }
+    answer.map(|b| pretty_json(&b)).map_err(|mut e| {
+        e.body = pretty_json(&e.body);
+        e
+    })
+}
+
+fn route_compact(
+    person: &Person,
+    path: &str,
+    query: &str,
+    now: DateTime<Utc>,
+    page_cap: usize,
 ) -> Result<String, ErrorAnswer> {
     if path == "/v4/users/me/settings" {
         let mut out = String::from("{\"name\":\"users/me/settings\",\"timeZone\":");
@@ -84,6 +143,7 @@ pub fn route_at(
             _ => {}
         }
     }
+    let page_size = page_size.min(page_cap.clamp(1, 10_000));
     let bounds = parse_filter(kind, &filter)?;
     let filter_hash = fnv(filter.as_bytes());
     let state = match token {
@@ -660,6 +720,76 @@ fn push_item(out: &mut String, person: &Person, item: &Item) {
         }
     }
     out.push('}');
+}
+
+/// Compact JSON re-indented the way Google's servers print it: two spaces a level, `": "`
+/// after keys, one member or element a line, `{}` and `[]` kept on one line.
+pub fn pretty_json(compact: &str) -> String {
+    let b = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len() * 13 / 10 + 64);
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut start = 0;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        // Everything up to here is copied as is; only structure characters are rewritten.
+        match c {
+            b'"' => {
+                in_str = true;
+                i += 1;
+                continue;
+            }
+            b'{' | b'[' | b'}' | b']' | b',' | b':' => {}
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        out.push_str(&compact[start..i]);
+        match c {
+            b'{' | b'[' if matches!(b.get(i + 1), Some(b'}' | b']')) => {
+                out.push_str(&compact[i..i + 2]);
+                i += 1;
+            }
+            b'{' | b'[' => {
+                out.push(c as char);
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c as char);
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            _ => out.push_str(": "),
+        }
+        i += 1;
+        start = i;
+    }
+    out.push_str(&compact[start.min(compact.len())..]);
+    out
 }
 
 fn fnv(bytes: &[u8]) -> u64 {

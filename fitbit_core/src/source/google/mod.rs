@@ -3,9 +3,13 @@
 //! - [`models`]: typed serde structs of `ListDataPointsResponse` and `Settings`
 //!   (docs/google-health-api.md §4.5; int64 fields arrive as JSON strings).
 //! - [`parse`]: pure functions body → [`crate::record`] types.
+//! - `fast`: a hand-read fast path for `heart-rate` pages in Google's layout (serde fallback).
 //! - [`query`]: data types, AIP-160 filters and list URLs.
 //! - [`fetch`]: paging over [`crate::http::ApiGet`] and the fetchers.
 
+pub(crate) mod fast;
+#[cfg(test)]
+mod fast_proptest;
 pub mod fetch;
 pub mod models;
 pub mod parse;

@@ -13,7 +13,7 @@ use super::models::{
     CivilDateTime, DataPoint, Date, ListDataPointsResponse, ObservationSampleTime, SettingsResponse,
 };
 use crate::record::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp};
-use crate::source::json::{decode, invalid};
+use crate::source::json::{decode, invalid, without_bom};
 use crate::{Result, time};
 
 /// The user's time settings (`GET /v4/users/me/settings`).
@@ -93,7 +93,35 @@ pub fn parse_settings(body: &[u8]) -> Result<Settings> {
 /// Heart-rate samples of one `heart-rate` page, ascending.
 pub fn parse_heart_rate(body: &[u8], tz: Option<Tz>) -> Result<Vec<HrSample>> {
     const WHAT: &str = "Google Health heart-rate list";
-    heart_rate_samples(&parse_page(body, WHAT)?.data_points, tz, WHAT)
+    Ok(heart_rate_page(body, tz, WHAT)?.0)
+}
+
+/// One `heart-rate` page: its samples ascending and its `nextPageToken`. Read by hand when it is
+/// in Google's layout ([`super::fast`]), else by the serde models (which name the JSON path of an
+/// error); both give the same samples.
+pub(crate) fn heart_rate_page(
+    body: &[u8],
+    tz: Option<Tz>,
+    what: &str,
+) -> Result<(Vec<HrSample>, Option<String>)> {
+    if let Some(page) = super::fast::read_heart_page(without_bom(body)) {
+        let mut samples = page.samples;
+        samples.reverse();
+        sort_by_instant(&mut samples, |s| s.time);
+        return Ok((samples, page.next_page_token));
+    }
+    heart_rate_page_serde(body, tz, what)
+}
+
+/// [`heart_rate_page`] by the serde models only.
+pub(crate) fn heart_rate_page_serde(
+    body: &[u8],
+    tz: Option<Tz>,
+    what: &str,
+) -> Result<(Vec<HrSample>, Option<String>)> {
+    let page = parse_page(body, what)?;
+    let samples = heart_rate_samples(&page.data_points, tz, what)?;
+    Ok((samples, page.next_page_token))
 }
 
 /// HRV samples (RMSSD, SDNN) of one `heart-rate-variability` page, ascending.
@@ -123,19 +151,20 @@ pub(crate) fn heart_rate_samples(
     let mut out = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate().rev() {
         let Some(hr) = &p.heart_rate else { continue };
-        let path = format!("dataPoints[{i}].heartRate");
         let Some(bpm) = hr.beats_per_minute else {
             continue;
         };
         let bpm = u16::try_from(bpm).map_err(|_| {
             invalid(
                 what,
-                format!("{path}.beatsPerMinute"),
+                format!("dataPoints[{i}].heartRate.beatsPerMinute"),
                 format!("{bpm} is not a bpm value"),
             )
         })?;
+        // The JSON path is only spelled out for an error.
+        let path = || format!("dataPoints[{i}].heartRate.sampleTime");
         out.push(HrSample {
-            time: timestamp(&hr.sample_time, tz, what, &format!("{path}.sampleTime"))?,
+            time: timestamp(&hr.sample_time, tz, what, path)?,
             bpm,
             confidence: None,
         });
@@ -155,9 +184,9 @@ pub(crate) fn hrv_samples(
         let Some(v) = &p.heart_rate_variability else {
             continue;
         };
-        let path = format!("dataPoints[{i}].heartRateVariability.sampleTime");
+        let path = || format!("dataPoints[{i}].heartRateVariability.sampleTime");
         out.push(HrvSample {
-            time: timestamp(&v.sample_time, tz, what, &path)?,
+            time: timestamp(&v.sample_time, tz, what, path)?,
             rmssd: v.root_mean_square_of_successive_differences_milliseconds,
             coverage: None,
             hf: None,
@@ -209,31 +238,37 @@ pub(crate) fn hrv_days(points: &[DataPoint], what: &str) -> Result<Vec<DailyHrv>
     Ok(by_date.into_values().collect())
 }
 
-/// Stable sort by UTC instant (local time when the offset is unknown).
+/// Stable sort by UTC instant (local time when the offset is unknown). Items already in order
+/// (the usual case) are only checked.
 pub(crate) fn sort_by_instant<T>(items: &mut [T], time: impl Fn(&T) -> Timestamp) {
-    items.sort_by_key(|x| {
-        let t = time(x);
-        // Checked arithmetic: a civil date at the end of chrono's range must not panic.
-        t.offset
-            .and_then(|o| {
-                t.local
-                    .checked_sub_signed(chrono::Duration::seconds(i64::from(o.local_minus_utc())))
-            })
-            .unwrap_or(t.local)
-    });
+    let key = |x: &T| instant_key(time(x));
+    if !items.is_sorted_by_key(key) {
+        items.sort_by_key(key);
+    }
+}
+
+/// The sort key of [`sort_by_instant`].
+pub(crate) fn instant_key(t: Timestamp) -> NaiveDateTime {
+    // Checked arithmetic: a civil date at the end of chrono's range must not panic.
+    t.offset
+        .and_then(|o| {
+            t.local
+                .checked_sub_signed(chrono::Duration::seconds(i64::from(o.local_minus_utc())))
+        })
+        .unwrap_or(t.local)
 }
 
 fn timestamp(
     st: &ObservationSampleTime,
     tz: Option<Tz>,
     what: &str,
-    path: &str,
+    path: impl Fn() -> String,
 ) -> Result<Timestamp> {
     let physical: DateTime<Utc> = DateTime::parse_from_rfc3339(st.physical_time.trim())
         .map_err(|e| {
             invalid(
                 what,
-                format!("{path}.physicalTime"),
+                format!("{}.physicalTime", path()),
                 format!("expected an RFC 3339 time, got {:?}: {e}", st.physical_time),
             )
         })?
@@ -242,14 +277,14 @@ fn timestamp(
         Some(s) => Some(time::parse_google_offset(s).ok_or_else(|| {
             invalid(
                 what,
-                format!("{path}.utcOffset"),
+                format!("{}.utcOffset", path()),
                 format!("expected a duration like \"32400s\", got {s:?}"),
             )
         })?),
         None => tz.map(|tz| tz.offset_from_utc_datetime(&physical.naive_utc()).fix()),
     };
     let civil = match &st.civil_time {
-        Some(c) => civil(c, what, &format!("{path}.civilTime"))?,
+        Some(c) => civil(c, what, &path)?,
         None => None,
     };
     let local = match (civil, offset) {
@@ -258,7 +293,7 @@ fn timestamp(
         (None, None) => {
             return Err(invalid(
                 what,
-                path,
+                path(),
                 "no civilTime and no utcOffset: the local time is unknown (pass a time zone)",
             ));
         }
@@ -266,16 +301,22 @@ fn timestamp(
     Ok(Timestamp::new(local, offset))
 }
 
-/// The civil date-time; `None` when it carries no date. Missing time parts are 0.
-fn civil(c: &CivilDateTime, what: &str, path: &str) -> Result<Option<NaiveDateTime>> {
+/// The civil date-time; `None` when it carries no date. Missing time parts are 0. `path` is
+/// that of the `sampleTime`.
+fn civil(
+    c: &CivilDateTime,
+    what: &str,
+    path: impl Fn() -> String,
+) -> Result<Option<NaiveDateTime>> {
     let Some(d) = c.date else { return Ok(None) };
-    let date = to_date(d).ok_or_else(|| invalid(what, format!("{path}.date"), bad_date(d)))?;
+    let date = to_date(d)
+        .ok_or_else(|| invalid(what, format!("{}.civilTime.date", path()), bad_date(d)))?;
     let t = c.time.unwrap_or_default();
     let time =
         NaiveTime::from_hms_nano_opt(t.hours, t.minutes, t.seconds, t.nanos).ok_or_else(|| {
             invalid(
                 what,
-                format!("{path}.time"),
+                format!("{}.civilTime.time", path()),
                 format!("{t:?} is not a time of day"),
             )
         })?;

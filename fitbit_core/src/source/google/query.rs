@@ -62,7 +62,10 @@ pub fn date_filter(dt: DataType, start: NaiveDate, end_exclusive: NaiveDate) -> 
     format!(r#"{m}.date >= "{start}" AND {m}.date < "{end_exclusive}""#)
 }
 
-/// `{base}/v4/users/me/dataTypes/{id}/dataPoints?filter=…&pageSize=…[&pageToken=…]`.
+/// `{base}/v4/users/me/dataTypes/{id}/dataPoints?filter=…&pageSize=…[&pageToken=…]&prettyPrint=false`.
+///
+/// `prettyPrint=false` (a standard parameter of Google's APIs, default `true`) asks for compact
+/// JSON: a Pixel Watch day of heart rate is then some 12 MB instead of 24 MB to send and read.
 pub fn list_url(
     base: &str,
     dt: DataType,
@@ -80,6 +83,7 @@ pub fn list_url(
         url.push_str("&pageToken=");
         url.push_str(&encode(t));
     }
+    url.push_str("&prettyPrint=false");
     url
 }
 
@@ -127,5 +131,6 @@ mod tests {
         assert_eq!(q[0], ("filter".into(), f));
         assert_eq!(q[1], ("pageSize".into(), "10000".into()));
         assert_eq!(q[2], ("pageToken".into(), "a+b/==".into()));
+        assert_eq!(q[3], ("prettyPrint".into(), "false".into()));
     }
 }
