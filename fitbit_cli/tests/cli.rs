@@ -529,17 +529,7 @@ fn import_reads_a_google_health_export_into_the_same_csvs() {
     // The Google-era layout: `*_GoogleData/heart_rate_YYYY-MM-DD.csv` with UTC `Z` instants.
     // 2024-10-27 is Berlin's DST fall-back day: 00:00:04Z is 02:00:04 at +02:00.
     let dir = tempfile::tempdir().unwrap();
-    let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let folder = dir
-        .path()
-        .join("Takeout/Google Health/Physical Activity_GoogleData");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_googledata_2024-10-27.csv"),
-        folder.join("heart_rate_2024-10-27.csv"),
-    )
-    .unwrap();
+    google_export(dir.path());
     let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
     c.current_dir(dir.path()).args([
         "import",

@@ -71,21 +71,24 @@ fn a_sync_killed_at_random_moments_resumes_to_the_identical_store() {
     let sim = sim();
     let dir = tempfile::tempdir().unwrap();
     config(&sim, dir.path(), Provider::Google, 3600);
+    let began = std::time::Instant::now();
     let o = run(sync_cmd(&sim, dir.path(), "whole"));
+    let whole_ms = began.elapsed().as_millis() as u64;
     assert!(o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("Plan for user me"),
         "the plan comes first: {}",
         text(&o)
     );
-    // The same sync, killed again and again (delays from a fixed seed, spread over the run).
+    // The same sync, killed again and again (delays from a fixed seed, spread over the time
+    // an uninterrupted run takes).
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut kills = 0;
     for _ in 0..8 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_millis(50 + seed % 2500);
+        let delay = Duration::from_millis(20 + seed % (whole_ms * 9 / 10).max(1));
         let mut child = sync_cmd(&sim, dir.path(), "killed")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -192,17 +195,7 @@ fn a_failing_table_exits_non_zero_with_a_summary_and_keeps_the_others() {
 fn import_into_the_store_merges_with_synced_days() {
     let sim = sim();
     let dir = tempfile::tempdir().unwrap();
-    let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let folder = dir
-        .path()
-        .join("Takeout/Google Health/Physical Activity_GoogleData");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_googledata_2024-10-27.csv"),
-        folder.join("heart_rate_2024-10-27.csv"),
-    )
-    .unwrap();
+    google_export(dir.path());
     let import = || {
         let mut c = fitbit(&sim, dir.path());
         c.args([

@@ -51,14 +51,42 @@ fn google_client(sim: &SimHandle, dir: &std::path::Path, time: &SimTime) -> Clie
     Client::from_session(session_on(sim, &path, time))
 }
 
-#[test]
-fn the_fewest_requests_then_none_at_all() {
-    let sim = sim(SimConfig::default());
+/// One emulator, a Google client on virtual time, an empty store, user `p1`.
+struct Fixture {
+    sim: SimHandle,
+    _dir: tempfile::TempDir,
+    time: SimTime,
+    client: Client,
+    store: Store,
+    user: UserId,
+}
+
+fn google_fixture(config: SimConfig) -> Fixture {
+    let sim = sim(config);
     let dir = tempfile::tempdir().unwrap();
     let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
+    let client = google_client(&sim, dir.path(), &time);
     let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
+    Fixture {
+        sim,
+        _dir: dir,
+        time,
+        client,
+        store,
+        user: UserId::new("p1").unwrap(),
+    }
+}
+
+#[test]
+fn the_fewest_requests_then_none_at_all() {
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig::default());
     // The minimum, measured with the plain fetchers: one paging sequence per heart-rate day,
     // one per HRV day, one list query per daily table for the whole range.
     let tz = fitbit_core::chrono_tz::Europe::Berlin;
@@ -141,15 +169,17 @@ fn the_fewest_requests_then_none_at_all() {
 
 #[test]
 fn paced_to_the_quota_the_emulator_never_answers_429() {
-    let sim = sim(SimConfig {
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig {
         google_per_minute_limit: 12,
         ..SimConfig::default()
     });
-    let dir = tempfile::tempdir().unwrap();
-    let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
     let report = sync(
         &mut client,
         &store,
@@ -175,16 +205,18 @@ fn paced_to_the_quota_the_emulator_never_answers_429() {
 
 #[test]
 fn rate_limits_and_an_expiring_token_mid_sync_are_waited_out() {
-    let sim = sim(SimConfig {
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig {
         google_per_minute_limit: 10,
         google_access_ttl: Duration::from_secs(90),
         ..SimConfig::default()
     });
-    let dir = tempfile::tempdir().unwrap();
-    let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
     // A pacer far above the emulator's limit: the 429s come, and are waited out.
     let report = sync(
         &mut client,
@@ -247,12 +279,14 @@ fn a_forbidden_table_is_recorded_and_the_others_go_on() {
 
 #[test]
 fn a_damaged_or_missing_file_is_fetched_again() {
-    let sim = sim(SimConfig::default());
-    let dir = tempfile::tempdir().unwrap();
-    let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig::default());
     let o = opts("2026-10-01", "2026-10-03", &time, 300);
     sync(&mut client, &store, &user, &o, &mut |_| {}).unwrap();
     let before = store
@@ -343,12 +377,14 @@ fn export_and_api_rows_of_a_day_merge_one_per_instant() {
 
 #[test]
 fn a_second_sync_of_the_same_user_is_refused_with_the_holder() {
-    let sim = sim(SimConfig::default());
-    let dir = tempfile::tempdir().unwrap();
-    let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig::default());
     let held = store.try_lock(&user).unwrap();
     sim.control().reset_counters();
     match sync(
@@ -380,12 +416,14 @@ fn a_second_sync_of_the_same_user_is_refused_with_the_holder() {
 
 #[test]
 fn a_budget_stops_cleanly_and_the_next_run_continues() {
-    let sim = sim(SimConfig::default());
-    let dir = tempfile::tempdir().unwrap();
-    let time = SimTime::new(&sim);
-    let mut client = google_client(&sim, dir.path(), &time);
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let user = UserId::new("p1").unwrap();
+    let Fixture {
+        sim,
+        _dir,
+        time,
+        mut client,
+        store,
+        user,
+    } = google_fixture(SimConfig::default());
     let full_dir = tempfile::tempdir().unwrap();
     let full = Store::open(full_dir.path()).unwrap();
     sync(

@@ -11,7 +11,7 @@
 //!   so any sub-range is exactly a subset of a longer range); `dense_1sec`: one sample per second;
 //!   `pixel_watch` ([`Person::pixel_watch`]): a Pixel Watch's spacing, 1–3 s apart (about one
 //!   every 2 s, as the documented Pixel Watch 4 page shows: 138 samples in 5 minutes), sometimes
-//!   10–15 s, about 38,000 samples on a worn day (google-health-api.md §3.3: 30k–42k a day).
+//!   10–15 s, about 38,000 samples on a worn day (docs/google-health-api.md §4.4: 30k–42k a day).
 //!
 //! ```
 //! use fitbit_sim::person::Person;

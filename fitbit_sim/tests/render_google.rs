@@ -480,7 +480,7 @@ fn settings_give_zone_and_offset() {
     assert_eq!(v["utcOffset"], "3600s");
 }
 
-/// A Pixel Watch day as documented (google-health-api.md §3.3, §3.5): one sample about every
+/// A Pixel Watch day as documented (docs/google-health-api.md §4.4, §4.6): one sample about every
 /// 2 s (30k–42k a day), about 5,000 points a page for `pageSize=10000`, pretty-printed unless
 /// `prettyPrint=false`, a `dataSource` on every point.
 #[test]

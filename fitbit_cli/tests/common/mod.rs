@@ -63,3 +63,17 @@ pub fn config(sim: &SimHandle, dir: &Path, provider: Provider, expires_in: i64) 
     ConfigStore::new(&path).save(&cfg).unwrap();
     path
 }
+
+/// A Google-era export under `dir/Takeout`: one `*_GoogleData/heart_rate_2024-10-27.csv` (the
+/// fixture: 7 samples, UTC `Z` instants, on Berlin's DST fall-back day).
+pub fn google_export(dir: &Path) {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
+    let folder = dir.join("Takeout/Google Health/Physical Activity_GoogleData");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        fixtures.join("takeout_heart_rate_googledata_2024-10-27.csv"),
+        folder.join("heart_rate_2024-10-27.csv"),
+    )
+    .unwrap();
+}

@@ -76,6 +76,11 @@ pub fn session(sim: &SimHandle, path: &Path) -> Session {
             ..RetryPolicy::default()
         })
         .with_notifier(|_| {});
+    session_with(sim, path, http)
+}
+
+/// A session on `path` against the emulator through `http`.
+pub fn session_with(sim: &SimHandle, path: &Path, http: HttpClient) -> Session {
     Session::new(
         ConfigStore::new(path),
         http,
@@ -127,10 +132,5 @@ pub fn session_on(sim: &SimHandle, path: &Path, time: &SimTime) -> Session {
     let http = HttpClient::new(ReqwestTransport::new().unwrap())
         .with_sleeper(time.clone())
         .with_notifier(|_| {});
-    Session::new(
-        ConfigStore::new(path),
-        http,
-        fitbit_core::demo::endpoints(&sim.url()),
-    )
-    .unwrap()
+    session_with(sim, path, http)
 }

@@ -15,7 +15,7 @@
 //!   a corrupt token, or one reused with another type or filter, → 400 INVALID_ARGUMENT.
 //! - A page has exactly `pageSize` points except the last; pages = max(1, ceil(points/pageSize)).
 //!   [`Shape::page_cap`] lowers that maximum (the live API gave about 5,000 points a page for
-//!   `pageSize=10000`, google-health-api.md §3.3).
+//!   `pageSize=10000`, docs/google-health-api.md §4.4).
 //! - `prettyPrint` (a standard parameter, documented default `true`): [`route`] and [`route_at`]
 //!   answer compact JSON unless `prettyPrint=true`; [`route_shaped`] with
 //!   [`Shape::pretty_default`] answers pretty JSON unless `prettyPrint=false`. Pretty means two

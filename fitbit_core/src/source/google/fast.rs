@@ -1,5 +1,5 @@
 //! A hand-written reader for one `heart-rate` list page in the layout the Google Health API
-//! writes (google-health-api.md §3.5): `{"dataPoints":[{"dataSource":{…},"heartRate":{
+//! writes (docs/google-health-api.md §4.6): `{"dataPoints":[{"dataSource":{…},"heartRate":{
 //! "sampleTime":{"physicalTime":"…Z","utcOffset":"32400s","civilTime":{"date":{…},"time":{…}}},
 //! "beatsPerMinute":"49"}},…],"nextPageToken":"…"}`, compact or pretty-printed. A Pixel Watch day
 //! is about 38,000 such points; serde spends most of its time on per-key bookkeeping for them.
