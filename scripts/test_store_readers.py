@@ -55,7 +55,7 @@ def main() -> int:
         # The local and UTC times of a day, as DuckDB sees them.
         row = duckdb.sql(
             f"SELECT min(timestamp), min(timestamp_utc) FROM read_parquet('{store}/heart_rate/**/*.parquet', "
-            "hive_partitioning = true) WHERE date = DATE '2026-10-25'").fetchone()
+            "hive_partitioning = true) WHERE date = DATE '2026-10-25'").fetchall()[0]
         if not (row[0] and row[0] >= dt.datetime(2026, 10, 25) and row[1] < row[0]):
             failures.append(f"DuckDB: local vs UTC on 2026-10-25 (Berlin, DST ends): {row}")
     for f in failures:

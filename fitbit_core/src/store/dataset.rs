@@ -60,6 +60,25 @@ impl Dataset {
         }
     }
 
+    /// The frame as its file holds it: daily datasets leave out `date`, which the partition
+    /// key `date=` carries (hive readers such as pyarrow refuse a column that repeats a key).
+    pub(crate) fn to_file(self, df: &DataFrame) -> Result<DataFrame> {
+        Ok(if self.is_daily() {
+            df.drop("date")?
+        } else {
+            df.clone()
+        })
+    }
+
+    /// The frame of a file with the table's columns again (`date` first for daily datasets).
+    pub(crate) fn from_file(self, mut df: DataFrame, date: chrono::NaiveDate) -> Result<DataFrame> {
+        if self.is_daily() && df.column("date").is_err() {
+            let dates = vec![date; df.height()];
+            df.insert_column(0, polars::prelude::Column::new("date".into(), dates))?;
+        }
+        Ok(df)
+    }
+
     /// An empty frame with this dataset's schema.
     pub fn empty_frame(self) -> Result<DataFrame> {
         match self {

@@ -160,7 +160,10 @@ impl Store {
         let path = dir.join(PART_FILE);
         let before = ledger.day(dataset, date)?;
         let (stored, stored_origin) = match self.read_verified(&path, before.as_ref())? {
-            Some(df) => (Some(df), before.as_ref().map(|e| e.origin)),
+            Some(df) => (
+                Some(dataset.from_file(df, date)?),
+                before.as_ref().map(|e| e.origin),
+            ),
             None => (None, None),
         };
         let merged = match &stored {
@@ -178,7 +181,7 @@ impl Store {
             }
             (None, None)
         } else {
-            let bytes = parquet_bytes(merged)?;
+            let bytes = parquet_bytes(dataset.to_file(&merged)?)?;
             atomic::remove_stale_temps(&dir);
             atomic::write_durably(&path, &bytes, 0o644)?;
             (

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use polars::prelude::{
-    DataFrame, HiveOptions, IntoLazy, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat,
+    DataFrame, HiveOptions, IntoLazy, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, all,
+    concat, lit,
 };
 
 use super::{Dataset, PART_FILE, Store, UserId};
@@ -70,8 +71,8 @@ impl Store {
         let files: Vec<_> = start
             .iter_days()
             .take_while(|d| *d <= end)
-            .map(|d| self.partition_dir(dataset, user, d).join(PART_FILE))
-            .filter(|p| p.is_file())
+            .map(|d| (d, self.partition_dir(dataset, user, d).join(PART_FILE)))
+            .filter(|(_, p)| p.is_file())
             .collect();
         if files.is_empty() {
             return Ok(dataset.empty_frame()?.lazy());
@@ -85,9 +86,15 @@ impl Store {
         };
         let frames = files
             .iter()
-            .map(|p| {
+            .map(|(d, p)| {
                 let path = PlRefPath::try_from_path(p)?;
-                LazyFrame::scan_parquet(path, args.clone())
+                let scan = LazyFrame::scan_parquet(path, args.clone())?;
+                // Daily files leave out `date` (the partition key carries it).
+                Ok(if dataset.is_daily() {
+                    scan.select([lit(*d).alias("date"), all().as_expr()])
+                } else {
+                    scan
+                })
             })
             .collect::<polars::error::PolarsResult<Vec<_>>>()?;
         Ok(concat(frames, UnionArgs::default())?)
