@@ -40,7 +40,7 @@ bin="$install_root/bin/evcxr_jupyter"
 
 stamp_file="$install_root/.build-stamp"
 stamp="$( { echo "$variant"; rustc -vV; cat "$crate/Cargo.toml" "$crate/Cargo.lock" "$crate/src/main.rs" "$0";
-            [ "$variant" = patched ] && cat "$patch_file"; } | sha256sum | cut -d' ' -f1)"
+            if [ "$variant" = patched ]; then cat "$patch_file"; fi; } | sha256sum | cut -d' ' -f1)"
 if [ -x "$bin" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
   log "kernel ($variant): $bin up to date"
   exit 0

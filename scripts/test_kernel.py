@@ -119,7 +119,8 @@ def main() -> int:
             matches = reply.get("matches", [])
             print(f"    (completion {time.monotonic() - t:.1f} s, {len(matches)} items)")
             check("Tab completion after `fitbit_core::` returns the crate's modules",
-                  reply.get("status") == "ok" and {"table", "plot", "display"} <= set(matches), matches[:20])
+                  reply.get("status") == "ok" and {"table", "plot", "display"} <= {m.removesuffix("::") for m in matches},
+                  matches[:20])
 
             code = "fitbit_core::table::hr_intraday"
             reply = kc.inspect(code, len(code), detail_level=0, reply=True, timeout=TIMEOUT)["content"]
