@@ -8,7 +8,9 @@
 #   - EVCXR_CONFIG_DIR = scripts/evcxr for slot 0 (optimisation level), scripts/evcxr-shared for
 #     the others (adds evcxr's compilation cache so an empty build dir fills fast); see
 #     scripts/evcxr/README.md.
-# Everything is overridable: EVCXR_BUILD_ROOT, EVCXR_TMPDIR, EVCXR_CONFIG_DIR.
+#   - the kernel binary: the project's patched evcxr_jupyter in .evcxr/kernel (kernel/README.md);
+#     FITBIT_STOCK_KERNEL=1 runs stock evcxr_jupyter 0.22.0 instead.
+# Everything is overridable: EVCXR_BUILD_ROOT, EVCXR_TMPDIR, EVCXR_CONFIG_DIR, EVCXR_JUPYTER.
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -50,4 +52,17 @@ if [ -z "$config_dir" ]; then
 fi
 export EVCXR_CONFIG_DIR="$config_dir"
 
-exec "${EVCXR_JUPYTER:-evcxr_jupyter}" "$@"
+# Which evcxr_jupyter: the project's patched build (scripts/build_kernel.sh), or with
+# FITBIT_STOCK_KERNEL=1 stock evcxr_jupyter 0.22.0 (.evcxr/stock, built by
+# `scripts/build_kernel.sh --stock`, else the one on PATH). EVCXR_JUPYTER overrides both.
+if [ -n "${EVCXR_JUPYTER:-}" ]; then
+  kernel="$EVCXR_JUPYTER"
+elif [ "${FITBIT_STOCK_KERNEL:-0}" = 1 ]; then
+  kernel="$repo/.evcxr/stock/bin/evcxr_jupyter"
+  [ -x "$kernel" ] || kernel="$(command -v evcxr_jupyter || true)"
+  [ -n "$kernel" ] || { echo "FITBIT_STOCK_KERNEL=1: no stock evcxr_jupyter; run scripts/build_kernel.sh --stock" >&2; exit 1; }
+else
+  kernel="$repo/.evcxr/kernel/bin/evcxr_jupyter"
+  [ -x "$kernel" ] || { echo "$kernel is missing: run 'make setup' (or FITBIT_STOCK_KERNEL=1 for stock evcxr)" >&2; exit 1; }
+fi
+exec "$kernel" "$@"

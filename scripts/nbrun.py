@@ -48,6 +48,7 @@ class RunResult:
     error: str = ""
     seconds: float = 0.0
     first_table_seconds: float | None = None
+    kernel_start_seconds: float | None = None   # launch until the first cell starts executing
     cells: list[CellTiming] = field(default_factory=list)
     nb: nbformat.NotebookNode | None = None
 
@@ -139,6 +140,8 @@ def execute(notebook: Path, out_dir: Path, env: dict[str, str] | None = None,
         begin = _ts(timing.get("iopub.execute_input") or timing.get("shell.execute_reply.started"))
         end = _ts(timing.get("shell.execute_reply"))
         seconds = (end - begin).total_seconds() if begin and end else float("nan")
+        if begin and result.kernel_start_seconds is None:
+            result.kernel_start_seconds = (begin - start_wall).total_seconds()
         table = has_table(cell)
         if table and result.first_table_seconds is None and end:
             result.first_table_seconds = (end - start_wall).total_seconds()
@@ -162,8 +165,9 @@ def error_summary(error: str, max_lines: int = 6) -> str:
 
 def describe(r: RunResult) -> str:
     first = f"{r.first_table_seconds:.1f} s" if r.first_table_seconds is not None else "none"
+    ks = f"{r.kernel_start_seconds:.1f} s" if r.kernel_start_seconds is not None else "?"
     lines = [f"{r.notebook.name}: {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s "
-             f"(first table after {first})"]
+             f"(kernel start {ks}, first table after {first})"]
     for c in r.cells:
         marks = ("table " if c.has_table else "") + ("plot" if c.has_plot else "")
         lines.append(f"  cell {c.index:2d} {c.seconds:6.1f} s  {marks:11s} {c.source_head}")

@@ -3,17 +3,26 @@
 #   1. Rust >= 1.95 (evcxr 0.22 needs it); via rustup only when no cargo is found at all
 #   2. the rust-src component (evcxr's type inference reads the std sources)
 #   3. mold, a fast linker evcxr uses automatically (apt-get, only when root)
-#   4. evcxr_jupyter 0.22.0 (cargo install --locked; about 10 minutes the first time)
+#   4. the project's kernel: evcxr_jupyter 0.22.0 with a patched evcxr, built from the registry's
+#      source into .evcxr/kernel (scripts/build_kernel.sh; about 10 minutes the first time).
+#      A user's own ~/.cargo/bin/evcxr_jupyter and Jupyter kernels are left alone.
 #   5. Jupyter in .venv, pinned by requirements.txt (skipped with FITBIT_SYSTEM_PYTHON=1)
 #   6. the project's kernelspec "rust" in .evcxr/jupyter (scripts/install_kernel.sh)
-#   7. the emulator and the CLI, release builds (target/release/fitbit_sim, fitbit)
+#   7. the emulator and gen_export, release build (target/release/fitbit_sim, gen_export: no
+#      polars). The CLI is built by the test command, which compares the notebooks with it.
 #   8. the notebooks' dependencies, pre-built into the persistent evcxr build dir
 #      (scripts/warm_notebooks.py; minutes the first time, seconds after; FITBIT_SKIP_WARM=1 skips)
-# Binder's postBuild runs this same script.
+# Each step's time is printed at the end. make setup/demo/test, .ci/run and Binder's postBuild
+# all run this same script.
 . "$(dirname "$0")/lib.sh"
-EVCXR_VERSION=0.22.0
 RUST_MIN_MINOR=95
 APT_UPDATED=0
+
+STEP_TIMES=()
+step_start() { STEP_NAME="$1"; STEP_T0=$(date +%s.%N); }
+step_end() {
+  STEP_TIMES+=("$(awk -v n="$STEP_NAME" -v a="$STEP_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%-28s %7.1f s", n, b - a }')")
+}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif have sudo && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi; }
 apt_install() {
@@ -23,6 +32,7 @@ apt_install() {
 }
 
 # 1. Rust
+step_start "1 Rust toolchain"
 if ! have cargo; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 fi
@@ -35,10 +45,12 @@ if ! have cargo; then
 fi
 minor="$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')"
 [ "${minor:-0}" -ge "$RUST_MIN_MINOR" ] ||
-  die "evcxr $EVCXR_VERSION needs Rust >= 1.$RUST_MIN_MINOR, found $(rustc --version): run 'rustup update stable'"
+  die "evcxr 0.22.0 needs Rust >= 1.$RUST_MIN_MINOR, found $(rustc --version): run 'rustup update stable'"
 log "Rust: $(rustc --version)"
+step_end
 
 # 2. rust-src
+step_start "2 rust-src"
 src="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
 if [ -d "$src/core" ] || [ -d "${RUST_SRC_PATH:-/nonexistent}/core" ]; then
   log "rust-src: present"
@@ -48,8 +60,10 @@ elif have rustup; then
 else
   die "rust-src is missing and there is no rustup: install your distribution's rust-src package or set RUST_SRC_PATH"
 fi
+step_end
 
 # 3. a fast linker
+step_start "3 linker"
 if have mold; then
   log "linker: mold"
 elif apt_install mold >/dev/null 2>&1 && have mold; then
@@ -59,18 +73,15 @@ elif have ld.lld || have lld; then
 else
   log "linker: system default (install mold to make every notebook cell link faster)"
 fi
+step_end
 
-# 4. evcxr_jupyter
-if cargo install --list | grep "^evcxr_jupyter v$EVCXR_VERSION:" >/dev/null; then
-  log "evcxr_jupyter $EVCXR_VERSION: present"
-elif have evcxr_jupyter && [ "${FITBIT_ANY_EVCXR:-0}" = 1 ]; then
-  log "evcxr_jupyter: using $(command -v evcxr_jupyter) (FITBIT_ANY_EVCXR=1)"
-else
-  log "evcxr_jupyter $EVCXR_VERSION: installing (cargo install --locked, about 10 minutes)"
-  cargo install --locked "evcxr_jupyter@$EVCXR_VERSION"
-fi
+# 4. the project's kernel (patched evcxr_jupyter 0.22.0 in .evcxr/kernel)
+step_start "4 kernel (patched evcxr)"
+"$REPO/scripts/build_kernel.sh"
+step_end
 
 # 5. Jupyter
+step_start "5 Jupyter"
 if [ "${FITBIT_SYSTEM_PYTHON:-0}" = 1 ]; then
   "$(python_bin)" -c 'import nbclient, nbformat, jupyterlab' ||
     die "FITBIT_SYSTEM_PYTHON=1 but this Python lacks Jupyter: pip install -r requirements.txt"
@@ -96,16 +107,24 @@ else
     log "Jupyter: .venv up to date"
   fi
 fi
+step_end
 
 # 6. kernelspec
+step_start "6 kernelspec"
 "$REPO/scripts/install_kernel.sh"
+step_end
 
-# 7. emulator + CLI
-log "building fitbit_sim and fitbit (release)"
-(cd "$REPO" && cargo build --release --locked -p fitbit_sim -p fitbit_cli)
+# 7. emulator + gen_export (what the demo runs; no polars)
+step_start "7 fitbit_sim + gen_export"
+log "building fitbit_sim and gen_export (release)"
+(cd "$REPO" && cargo build --release --locked -p fitbit_sim)
+step_end
 # 8. warm the notebook build dir
+step_start "8 warm notebook build dir"
 if [ "${FITBIT_SKIP_WARM:-0}" != 1 ]; then
   "$REPO/scripts/py.sh" "$REPO/scripts/warm_notebooks.py" ||
     log "warning: pre-building the notebook dependencies failed; the first notebook run will compile them"
 fi
-log "setup done"
+step_end
+log "setup done; time per step:"
+printf '    %s\n' "${STEP_TIMES[@]}" >&2

@@ -6,7 +6,7 @@ A notebook fails when
   * the committed file carries outputs, execution counts or something token-like
     (scripts/check_notebooks_clean.py),
   * a cell errors (compile error, panic, timeout, or a `?` error, which evcxr reports only
-    as stderr text),
+    as stderr text), or shows a stray `()` result,
   * its output does not start by saying the data is synthetic (demo mode),
   * an expected table (text/html <table>) or plot (<svg>) output is missing,
   * a CSV it should write is missing, or (get_heart_rate) differs from the CSV the `fitbit` CLI
@@ -215,6 +215,11 @@ def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[s
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream" and o.get("name") == "stderr":
                 problems.append(f"cell {i} reported an error: {o.get('text', '').strip()[:300]}")
+    # A cell whose last expression is `()` (an `if` without `;`) shows a stray `Out[n]: ()`.
+    for i, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "execute_result" and o.get("data", {}).get("text/plain", "").strip() == "()":
+                problems.append(f"cell {i} shows a stray `()` result")
     texts = text_outputs(nb)
     if not texts or "synthetic" not in texts[0].lower():
         problems.append("the first output does not say the data is synthetic (demo mode)")
