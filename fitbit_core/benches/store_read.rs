@@ -39,11 +39,23 @@ fn main() -> Result<(), fitbit_core::Error> {
             })
             .collect();
         let df = table::hr_intraday(&samples)?;
-        store.write_day(&ledger, &user, Dataset::HeartRate, day, df, Origin::Api, 0, DayState::Complete)?;
+        store.write_day(
+            &ledger,
+            &user,
+            Dataset::HeartRate,
+            day,
+            df,
+            Origin::Api,
+            0,
+            DayState::Complete,
+        )?;
         written += 1;
     }
     if written > 0 {
-        println!("wrote {written} days in {:.1} s", write.elapsed().as_secs_f64());
+        println!(
+            "wrote {written} days in {:.1} s",
+            write.elapsed().as_secs_f64()
+        );
     }
     for i in 0..5 {
         let t = Instant::now();
