@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::Result;
 use crate::auth::{Session, TokenStatus};
 use crate::http::ApiGet;
 use crate::provider::{Endpoints, Provider};
 use crate::record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample};
 use crate::source::{fitbit, google};
-use crate::{Error, Result};
 
 /// A connection to one account, through the provider its config names.
 ///
@@ -230,7 +230,7 @@ impl Client {
 
     /// Resting heart rate per local day, `start..=end`.
     pub fn heart_rate_daily(&mut self, start: NaiveDate, end: NaiveDate) -> Result<Vec<DailyHr>> {
-        check_range(start, end)?;
+        crate::time::check_range(start, end)?;
         let base = self.base();
         match self.provider() {
             Provider::Fitbit => fitbit::fetch_heart_daily(&mut self.session, &base, start, end),
@@ -241,7 +241,7 @@ impl Client {
 
     /// Nightly HRV summaries, `start..=end` (dated by the day the main sleep ended).
     pub fn hrv_daily(&mut self, start: NaiveDate, end: NaiveDate) -> Result<Vec<DailyHrv>> {
-        check_range(start, end)?;
+        crate::time::check_range(start, end)?;
         let base = self.base();
         match self.provider() {
             Provider::Fitbit => fitbit::fetch_hrv_daily(&mut self.session, &base, start, end),
@@ -252,7 +252,7 @@ impl Client {
 
     /// HRV measurements during sleep (5-minute intervals), `start..=end`, ascending.
     pub fn hrv_intraday(&mut self, start: NaiveDate, end: NaiveDate) -> Result<Vec<HrvSample>> {
-        check_range(start, end)?;
+        crate::time::check_range(start, end)?;
         let tz = self.time_zone()?;
         let base = self.base();
         match self.provider() {
@@ -290,14 +290,4 @@ impl Client {
     pub fn session_mut(&mut self) -> &mut Session {
         &mut self.session
     }
-}
-
-fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} .. {end}"),
-            hint: "the end date must not be before the start date".into(),
-        });
-    }
-    Ok(())
 }

@@ -8,7 +8,7 @@ use polars::prelude::{
 };
 
 use super::{Dataset, PART_FILE, Store, UserId};
-use crate::{Error, Result};
+use crate::Result;
 
 impl Store {
     /// Intraday heart rate of `user` for the local days `start..=end`: the columns of
@@ -62,12 +62,7 @@ impl Store {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<LazyFrame> {
-        if end < start {
-            return Err(Error::InvalidInput {
-                what: format!("date range {start} to {end}"),
-                hint: "the end date must be on or after the start date".into(),
-            });
-        }
+        crate::time::check_range(start, end)?;
         let files: Vec<_> = start
             .iter_days()
             .take_while(|d| *d <= end)

@@ -8,8 +8,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::Provider;
+use crate::Result;
 use crate::store::{Dataset, DayState, Ledger, Store, UserId};
-use crate::{Error, Result};
 
 /// One unit of fetching: a run of days of a daily dataset (one list query), or one day of an
 /// intraday dataset (one paging sequence).
@@ -108,12 +108,7 @@ pub(crate) fn plan(input: PlanInput<'_>) -> Result<Plan> {
         datasets,
         refetch,
     } = input;
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} to {end}"),
-            hint: "the end date must be on or after the start date".into(),
-        });
-    }
+    crate::time::check_range(start, end)?;
     let mut tasks = Vec::new();
     let mut complete = BTreeMap::new();
     let mut repaired = 0;

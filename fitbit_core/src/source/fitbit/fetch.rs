@@ -7,9 +7,9 @@ use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 
 use super::parse;
+use crate::Result;
 use crate::http::ApiGet;
 use crate::record::{DailyHr, DailyHrv, Detail, HrSample, HrvSample};
-use crate::{Error, Result};
 
 /// Longest range of one heart-rate time-series request, in days (inclusive; "1 year").
 pub const HEART_DAILY_MAX_DAYS: u64 = 365;
@@ -106,12 +106,7 @@ pub fn split_range(
     end: NaiveDate,
     max_days: u64,
 ) -> Result<Vec<(NaiveDate, NaiveDate)>> {
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} to {end}"),
-            hint: "the end date must be on or after the start date".into(),
-        });
-    }
+    crate::time::check_range(start, end)?;
     let step = max_days.max(1);
     let mut out = Vec::new();
     let mut a = start;

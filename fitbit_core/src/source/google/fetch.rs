@@ -86,7 +86,7 @@ pub fn fetch_hrv_intraday(
     end: NaiveDate,
     tz: Tz,
 ) -> Result<Paged<HrvSample>> {
-    check_range(start, end)?;
+    crate::time::check_range(start, end)?;
     let (from, _) = time::local_day_bounds(start, tz);
     let (_, to) = time::local_day_bounds(end, tz);
     let filter = physical_time_filter(DataType::HeartRateVariability, from, to);
@@ -302,19 +302,9 @@ fn one_per_date<T>(paged: Paged<T>, date: impl Fn(&T) -> NaiveDate) -> Paged<T> 
     }
 }
 
-fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} to {end}"),
-            hint: "the end date must be on or after the start date".into(),
-        });
-    }
-    Ok(())
-}
-
 /// `end + 1`, the exclusive upper bound of a `.date` filter.
 fn day_after(start: NaiveDate, end: NaiveDate) -> Result<NaiveDate> {
-    check_range(start, end)?;
+    crate::time::check_range(start, end)?;
     end.checked_add_days(Days::new(1))
         .ok_or_else(|| Error::InvalidInput {
             what: format!("end date {end}"),
