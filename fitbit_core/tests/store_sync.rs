@@ -51,6 +51,16 @@ fn google_client(sim: &SimHandle, dir: &std::path::Path, time: &SimTime) -> Clie
     Client::from_session(session_on(sim, &path, time))
 }
 
+/// One sync without progress events.
+fn run(
+    client: &mut Client,
+    store: &Store,
+    user: &UserId,
+    o: &SyncOptions,
+) -> fitbit_core::Result<fitbit_core::sync::SyncReport> {
+    sync(client, store, user, o, &mut |_| {})
+}
+
 /// One emulator, a Google client on virtual time, an empty store, user `p1`.
 struct Fixture {
     sim: SimHandle,
@@ -102,14 +112,7 @@ fn the_fewest_requests_then_none_at_all() {
     }
     let minimum = pages + 1 + 1;
     sim.control().reset_counters();
-    let report = sync(
-        &mut client,
-        &store,
-        &user,
-        &opts(start, end, &time, 300),
-        &mut |_| {},
-    )
-    .unwrap();
+    let report = run(&mut client, &store, &user, &opts(start, end, &time, 300)).unwrap();
     assert!(report.is_complete(), "{:?}", report.failures);
     assert_eq!(
         data_requests(&sim),
@@ -142,14 +145,7 @@ fn the_fewest_requests_then_none_at_all() {
     }
     // Again: nothing is fetched.
     sim.control().reset_counters();
-    let again = sync(
-        &mut client,
-        &store,
-        &user,
-        &opts(start, end, &time, 300),
-        &mut |_| {},
-    )
-    .unwrap();
+    let again = run(&mut client, &store, &user, &opts(start, end, &time, 300)).unwrap();
     assert_eq!(
         data_requests(&sim),
         0,
@@ -161,7 +157,7 @@ fn the_fewest_requests_then_none_at_all() {
         refetch: true,
         ..opts(start, start, &time, 300)
     };
-    sync(&mut client, &store, &user, &refetch, &mut |_| {}).unwrap();
+    run(&mut client, &store, &user, &refetch).unwrap();
     assert!(data_requests(&sim) > 0);
     let hr2 = store.heart_rate(&user, day(start), day(end)).unwrap();
     assert!(hr2.equals_missing(&hr));
@@ -180,12 +176,11 @@ fn paced_to_the_quota_the_emulator_never_answers_429() {
         google_per_minute_limit: 12,
         ..SimConfig::default()
     });
-    let report = sync(
+    let report = run(
         &mut client,
         &store,
         &user,
         &opts("2026-10-01", "2026-10-10", &time, 12),
-        &mut |_| {},
     )
     .unwrap();
     assert!(report.is_complete());
@@ -218,12 +213,11 @@ fn rate_limits_and_an_expiring_token_mid_sync_are_waited_out() {
         ..SimConfig::default()
     });
     // A pacer far above the emulator's limit: the 429s come, and are waited out.
-    let report = sync(
+    let report = run(
         &mut client,
         &store,
         &user,
         &opts("2026-10-01", "2026-10-06", &time, 10_000),
-        &mut |_| {},
     )
     .unwrap();
     assert!(report.is_complete(), "{:?}", report.failures);
@@ -254,12 +248,11 @@ fn a_forbidden_table_is_recorded_and_the_others_go_on() {
     let mut client = Client::from_session(session_on(&sim, &path, &time));
     let store = Store::open(dir.path().join("store")).unwrap();
     let user = UserId::new("p1").unwrap();
-    let report = sync(
+    let report = run(
         &mut client,
         &store,
         &user,
         &opts("2026-10-01", "2026-10-03", &time, 150),
-        &mut |_| {},
     )
     .unwrap();
     let failed: Vec<Dataset> = report.failures.iter().map(|f| f.dataset).collect();
@@ -288,7 +281,7 @@ fn a_damaged_or_missing_file_is_fetched_again() {
         user,
     } = google_fixture(SimConfig::default());
     let o = opts("2026-10-01", "2026-10-03", &time, 300);
-    sync(&mut client, &store, &user, &o, &mut |_| {}).unwrap();
+    run(&mut client, &store, &user, &o).unwrap();
     let before = store
         .heart_rate(&user, day("2026-10-01"), day("2026-10-03"))
         .unwrap();
@@ -306,7 +299,7 @@ fn a_damaged_or_missing_file_is_fetched_again() {
     )
     .unwrap();
     sim.control().reset_counters();
-    let report = sync(&mut client, &store, &user, &o, &mut |_| {}).unwrap();
+    let report = run(&mut client, &store, &user, &o).unwrap();
     assert_eq!(report.plan.repaired, 2);
     assert_eq!(
         report.plan.tasks.len(),
@@ -357,7 +350,7 @@ fn export_and_api_rows_of_a_day_merge_one_per_instant() {
         refetch: true,
         ..opts("2026-10-05", "2026-10-05", &time, 300)
     };
-    sync(&mut client, &store, &user, &o, &mut |_| {}).unwrap();
+    run(&mut client, &store, &user, &o).unwrap();
     let e = ledger.day(Dataset::HeartRate, d).unwrap().unwrap();
     assert_eq!(e.origin, Origin::ApiAndExport);
     assert_eq!(e.rows as usize, api.len() + 1, "one row per instant");
@@ -387,12 +380,11 @@ fn a_second_sync_of_the_same_user_is_refused_with_the_holder() {
     } = google_fixture(SimConfig::default());
     let held = store.try_lock(&user).unwrap();
     sim.control().reset_counters();
-    match sync(
+    match run(
         &mut client,
         &store,
         &user,
         &opts("2026-10-01", "2026-10-01", &time, 300),
-        &mut |_| {},
     ) {
         Err(Error::Locked { holder, .. }) => assert!(
             holder.contains(&format!("process {}", std::process::id())),
@@ -403,12 +395,11 @@ fn a_second_sync_of_the_same_user_is_refused_with_the_holder() {
     assert_eq!(data_requests(&sim), 0);
     drop(held);
     assert!(
-        sync(
+        run(
             &mut client,
             &store,
             &user,
-            &opts("2026-10-01", "2026-10-01", &time, 300),
-            &mut |_| {}
+            &opts("2026-10-01", "2026-10-01", &time, 300)
         )
         .is_ok()
     );
@@ -426,12 +417,11 @@ fn a_budget_stops_cleanly_and_the_next_run_continues() {
     } = google_fixture(SimConfig::default());
     let full_dir = tempfile::tempdir().unwrap();
     let full = Store::open(full_dir.path()).unwrap();
-    sync(
+    run(
         &mut client,
         &full,
         &user,
         &opts("2026-10-01", "2026-10-04", &time, 300),
-        &mut |_| {},
     )
     .unwrap();
     let mut runs = 0;
@@ -442,7 +432,7 @@ fn a_budget_stops_cleanly_and_the_next_run_continues() {
             max_requests: Some(5),
             ..opts("2026-10-01", "2026-10-04", &time, 300)
         };
-        let r = sync(&mut client, &store, &user, &o, &mut |_| {}).unwrap();
+        let r = run(&mut client, &store, &user, &o).unwrap();
         assert!(
             sim.control().counters().data_requests <= 5,
             "within the budget"
