@@ -143,14 +143,19 @@ fn the_fewest_requests_then_none_at_all() {
             "{e:?}"
         );
     }
-    // Again: nothing is fetched.
+    // Again, from a new process (a fresh client): nothing is sent at all, not even the time-zone
+    // lookup, which the ledger remembers.
+    let mut fresh = google_client(&sim, _dir.path(), &time);
     sim.control().reset_counters();
-    let again = run(&mut client, &store, &user, &opts(start, end, &time, 300)).unwrap();
+    let again = run(&mut fresh, &store, &user, &opts(start, end, &time, 300)).unwrap();
+    let counters = sim.control().counters();
     assert_eq!(
-        data_requests(&sim),
-        0,
-        "a second sync over complete days sends no data request"
+        (counters.data_requests, counters.token_refreshes),
+        (0, 0),
+        "a second sync over complete days sends no request: {:?}",
+        counters.per_path
     );
+    assert_eq!(again.requests, 0);
     assert!(again.plan.tasks.is_empty());
     // --refetch repairs on purpose, and changes no row.
     let refetch = SyncOptions {

@@ -129,6 +129,10 @@ CREATE TABLE IF NOT EXISTS days (
     error      TEXT,
     PRIMARY KEY (dataset, date)
 );
+CREATE TABLE IF NOT EXISTS facts (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS syncs (
     id          INTEGER PRIMARY KEY,
     started_at  TEXT NOT NULL,
@@ -256,6 +260,28 @@ impl Ledger {
             .execute(
                 "UPDATE syncs SET finished_at = ?2, requests = ?3, outcome = ?4 WHERE id = ?1",
                 params![id, at.to_rfc3339(), requests as i64, outcome],
+            )
+            .map_err(|e| ledger_error(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The user's time zone as the last sync that asked the provider saw it (so a sync with
+    /// nothing to fetch needs no request at all). `None` before the first such sync.
+    pub fn time_zone(&self) -> Result<Option<chrono_tz::Tz>> {
+        let name: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM facts WHERE key = 'time_zone'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| ledger_error(&self.path, e))?;
+        Ok(name.and_then(|n| n.parse().ok()))
+    }
+
+    /// Remembers the user's time zone (see [`Ledger::time_zone`]).
+    pub fn set_time_zone(&self, tz: chrono_tz::Tz) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO facts (key, value) VALUES ('time_zone', ?1)",
+                params![tz.name()],
             )
             .map_err(|e| ledger_error(&self.path, e))?;
         Ok(())

@@ -31,7 +31,7 @@ pub use plan::{Plan, Task, is_provisional, user_quota};
 use crate::http::{Budget, Pacer};
 use crate::record::{DailyHr, DailyHrv, Detail};
 use crate::store::{Dataset, DayEntry, DayState, Ledger, Origin, Store, UserId};
-use crate::{Client, Error, Result, table};
+use crate::{Client, Error, Provider, Result, table};
 
 /// Days a watch may still upload samples for a past day: Fitbit's study guidance is to sync at
 /// least every 5 days; a week covers that with margin. Days that ended less than this long ago
@@ -155,6 +155,36 @@ pub fn sync(
     sync_locked(client, store, user, opts, on_event)
 }
 
+/// The plan for `opts` in the user's time zone `tz` (which fixes "today", the default end).
+fn plan_in(
+    store: &Store,
+    ledger: &Ledger,
+    user: &UserId,
+    provider: Provider,
+    opts: &SyncOptions,
+    tz: Tz,
+) -> Result<Plan> {
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let end = opts.end.unwrap_or(today);
+    let start = match opts.start {
+        Some(s) => s,
+        None => first_recorded(ledger)?.unwrap_or_else(|| {
+            end.checked_sub_days(chrono::Days::new(DEFAULT_DAYS - 1))
+                .unwrap_or(end)
+        }),
+    };
+    plan::plan(plan::PlanInput {
+        store,
+        ledger,
+        user,
+        provider,
+        start,
+        end,
+        datasets: &opts.datasets,
+        refetch: opts.refetch,
+    })
+}
+
 /// [`sync`] for a caller that already holds the user's lock.
 pub fn sync_locked(
     client: &mut Client,
@@ -179,27 +209,26 @@ pub fn sync_locked(
         http.set_budget(budget.clone());
     }
     let sent_before = client.session_mut().http().requests_sent();
-    let tz = client.time_zone()?.unwrap_or(Tz::UTC);
     let ledger = store.ledger(user)?;
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let end = opts.end.unwrap_or(today);
-    let start = match opts.start {
-        Some(s) => s,
-        None => first_recorded(&ledger)?.unwrap_or_else(|| {
-            end.checked_sub_days(chrono::Days::new(DEFAULT_DAYS - 1))
-                .unwrap_or(end)
-        }),
+    // Plan with the time zone the ledger remembers, so a run with nothing to fetch sends no
+    // request at all; before fetching anything, ask the provider (the user may have travelled)
+    // and plan again if the zone changed.
+    let remembered = ledger.time_zone()?;
+    let mut tz = match remembered {
+        Some(tz) => tz,
+        None => client.time_zone()?.unwrap_or(Tz::UTC),
     };
-    let plan = plan::plan(plan::PlanInput {
-        store,
-        ledger: &ledger,
-        user,
-        provider,
-        start,
-        end,
-        datasets: &opts.datasets,
-        refetch: opts.refetch,
-    })?;
+    let mut plan = plan_in(store, &ledger, user, provider, opts, tz)?;
+    if remembered.is_some() && !plan.tasks.is_empty() {
+        let current = client.time_zone()?.unwrap_or(Tz::UTC);
+        if current != tz {
+            tz = current;
+            plan = plan_in(store, &ledger, user, provider, opts, tz)?;
+        }
+    }
+    if remembered != Some(tz) {
+        ledger.set_time_zone(tz)?;
+    }
     let sync_id = ledger.begin_sync(Utc::now())?;
     on_event(SyncEvent::Planned(&plan));
     let mut report = SyncReport {
