@@ -8,15 +8,15 @@ use serde::Serialize;
 use crate::config::SimConfig;
 use crate::person::Person;
 
-/// Time zones of accounts 1, 2, …, in turn: with DST in both hemispheres (Berlin, New York,
-/// Sydney, Los Angeles) and without (Tokyo, Kolkata with its half-hour offset).
+/// Time zones of accounts 1, 2, …, in turn: with DST in both hemispheres (New York, Sydney,
+/// Los Angeles, Berlin) and without (Tokyo, Kolkata with its half-hour offset).
 pub const ZONES: &[Tz] = &[
-    chrono_tz::Europe::Berlin,
     chrono_tz::America::New_York,
     chrono_tz::Asia::Tokyo,
     chrono_tz::Australia::Sydney,
     chrono_tz::America::Los_Angeles,
     chrono_tz::Asia::Kolkata,
+    chrono_tz::Europe::Berlin,
 ];
 
 /// One synthetic account.
@@ -138,9 +138,10 @@ mod tests {
         assert_eq!(all.len(), 8);
         assert_eq!(all[0].person.tz, chrono_tz::Europe::London);
         assert_eq!(all[0].user_id, user_id_for(config.seed));
-        assert_eq!(all[1].person.tz, chrono_tz::Europe::Berlin);
-        assert_eq!(all[4].person.tz, chrono_tz::Australia::Sydney);
-        assert_eq!(all[7].person.tz, chrono_tz::Europe::Berlin);
+        assert_eq!(all[1].person.tz, chrono_tz::America::New_York);
+        assert_eq!(all[3].person.tz, chrono_tz::Australia::Sydney);
+        assert_eq!(all[6].person.tz, chrono_tz::Europe::Berlin);
+        assert_eq!(all[7].person.tz, chrono_tz::America::New_York);
         assert_eq!(all[3].seed, config.seed + 3);
         assert_eq!(all[5].email, "participant5@example.com");
         assert!(all[5].matches_hint("Participant5@Example.com"));
