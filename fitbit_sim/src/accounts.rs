@@ -88,7 +88,7 @@ impl Account {
     /// Google's `healthUserId` of this account: a stable 20-digit number.
     pub fn health_user_id(&self) -> String {
         let x = crate::faults::mix(self.seed ^ 0x4845_414c_5448);
-        format!("{:020}", x % 10u64.pow(19) + 10u64.pow(19))
+        format!("1{:019}", x % 10u64.pow(19))
     }
 
     /// Does `hint` (a `login_hint`: an e-mail address or the user id) name this account?
@@ -149,7 +149,14 @@ mod tests {
         assert!(!all[5].matches_hint("participant6@example.com"));
         let ids: std::collections::HashSet<_> = all.iter().map(|a| &a.user_id).collect();
         assert_eq!(ids.len(), 8);
-        assert_eq!(all[2].health_user_id().len(), 20);
         assert_ne!(all[2].health_user_id(), all[3].health_user_id());
+        let many = Account::all(&SimConfig {
+            accounts: 2000,
+            ..SimConfig::default()
+        });
+        for a in &many {
+            let id = a.health_user_id();
+            assert!(id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit()), "{id}");
+        }
     }
 }
