@@ -176,7 +176,6 @@ impl Shared {
     }
 
     /// Issue an access token (and a refresh token when `refresh_consent` is given) for `account`.
-    #[allow(clippy::too_many_arguments)]
     pub fn issue(
         &self,
         st: &mut State,
