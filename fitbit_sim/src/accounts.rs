@@ -156,7 +156,10 @@ mod tests {
         });
         for a in &many {
             let id = a.health_user_id();
-            assert!(id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit()), "{id}");
+            assert!(
+                id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit()),
+                "{id}"
+            );
         }
     }
 }
