@@ -99,10 +99,12 @@ pub struct RegisteredClient {
 pub struct SimConfig {
     /// Listening address; loopback only. Default `127.0.0.1:0` (any free port).
     pub addr: SocketAddr,
-    /// Seed of the synthetic person and of the user id.
+    /// Seed of the synthetic person and of the user id (account 0; account k has `seed + k`).
     pub seed: u64,
-    /// The person's time zone.
+    /// Account 0's time zone (the others cycle through [`crate::accounts::ZONES`]).
     pub time_zone: Tz,
+    /// How many synthetic accounts (people) the emulator serves; at least 1.
+    pub accounts: usize,
     pub intraday: IntradayAccess,
     /// Every legacy Fitbit URL, OAuth included, answers 410 Gone.
     pub legacy_gone: bool,
@@ -110,6 +112,12 @@ pub struct SimConfig {
     pub fitbit_hourly_limit: u32,
     /// Google Health API requests per user per minute (300).
     pub google_per_minute_limit: u32,
+    /// Google Health API requests per minute across all users of the project (120,000;
+    /// docs/google-health-api.md §5.1).
+    pub google_project_per_minute: u32,
+    /// Distinct accounts that may consent to a Google client before new ones are refused, as
+    /// for an unverified app (100; docs/google-health-api.md §2.3). `None`: no cap.
+    pub google_user_cap: Option<usize>,
     /// Fitbit access-token lifetime (8 h).
     pub fitbit_access_ttl: Duration,
     /// Google access-token lifetime (3599 s).
@@ -166,10 +174,13 @@ impl Default for SimConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: 1,
             time_zone: chrono_tz::Europe::Berlin,
+            accounts: 1,
             intraday: IntradayAccess::Personal,
             legacy_gone: false,
             fitbit_hourly_limit: 150,
             google_per_minute_limit: 300,
+            google_project_per_minute: 120_000,
+            google_user_cap: Some(100),
             fitbit_access_ttl: Duration::from_secs(28_800),
             google_access_ttl: Duration::from_secs(3_599),
             google_refresh_ttl: Some(Duration::from_secs(604_800)),

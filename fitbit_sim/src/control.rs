@@ -7,10 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::accounts::{Account, AccountInfo};
 use crate::clock::{Clock, delta};
 use crate::config::{Faults, IntradayAccess, Provider, SimConfig};
 use crate::limits::Windows;
-use crate::person::Person;
 use crate::tokens::{Access, Kind, Refresh, Tokens};
 
 /// What the emulator has seen since start (or the last reset).
@@ -33,6 +33,19 @@ pub struct Counters {
     pub faults_injected: u64,
     /// Requests to the authorize endpoints.
     pub authorizations: u64,
+    /// 429 answers because the Google project-wide per-minute quota was used up (also in
+    /// `rate_limited`).
+    pub project_rate_limited: u64,
+    /// Google consents refused because the unverified app's user cap was reached.
+    pub user_cap_refusals: u64,
+    /// Most Google requests one user sent in any one per-user minute window, refused ones
+    /// included (per account: that account's peak). A client that paces itself keeps this at or
+    /// below the per-user limit.
+    pub max_user_window: u32,
+    /// The same for Fitbit's per-user clock-hour window.
+    pub max_user_window_fitbit: u32,
+    /// Most Google requests in any one project-wide minute window, refused ones included.
+    pub max_project_window: u32,
     /// Data requests by path (no query).
     pub per_path: BTreeMap<String, u64>,
 }
@@ -45,26 +58,54 @@ pub struct Settings {
     pub faults: Faults,
     pub fitbit_hourly_limit: u32,
     pub google_per_minute_limit: u32,
+    /// Google requests per minute across all users.
+    pub google_project_per_minute: u32,
+    /// Distinct accounts that may consent to Google (`None`: no cap).
+    pub google_user_cap: Option<usize>,
 }
 
 /// Mutable state behind one lock (held briefly; never while rendering or writing).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct State {
     pub tokens: Tokens,
     pub fitbit_windows: Windows,
     pub google_windows: Windows,
+    /// The Google project-wide window (one key).
+    pub project_windows: Windows,
+    /// Totals.
     pub counters: Counters,
+    /// The same counters per account (index = account).
+    pub per_account: Vec<Counters>,
+    /// Accounts that have consented to a Google client (counted against the user cap).
+    pub google_consented: std::collections::BTreeSet<usize>,
     /// Ordinal of the next data request that reaches fault injection.
     pub fault_seq: u64,
+}
+
+impl State {
+    /// Apply `f` to the totals and, when known, to `account`'s counters.
+    pub fn bump(&mut self, account: Option<usize>, f: impl Fn(&mut Counters)) {
+        f(&mut self.counters);
+        if let Some(c) = account.and_then(|k| self.per_account.get_mut(k)) {
+            f(c);
+        }
+    }
+
+    /// Zero every counter (totals and per account).
+    pub fn reset_counters(&mut self) {
+        self.counters = Counters::default();
+        for c in &mut self.per_account {
+            *c = Counters::default();
+        }
+    }
 }
 
 /// Everything the request threads share.
 #[derive(Debug)]
 pub struct Shared {
     pub config: SimConfig,
-    pub person: Person,
-    /// The one user's 6-character Fitbit id.
-    pub user_id: String,
+    /// The accounts (at least one); a token's `account` indexes this.
+    pub accounts: Vec<Account>,
     pub clock: Clock,
     pub settings: Mutex<Settings>,
     pub state: Mutex<State>,
@@ -75,21 +116,31 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(config: SimConfig) -> Shared {
-        let person = Person::new(config.seed, config.time_zone, config.dense_1sec)
-            .pixel_watch(config.pixel_watch);
+        let accounts = Account::all(&config);
         let settings = Settings {
             legacy_gone: config.legacy_gone,
             intraday: config.intraday,
             faults: config.faults,
             fitbit_hourly_limit: config.fitbit_hourly_limit,
             google_per_minute_limit: config.google_per_minute_limit,
+            google_project_per_minute: config.google_project_per_minute,
+            google_user_cap: config.google_user_cap,
+        };
+        let state = State {
+            tokens: Tokens::default(),
+            fitbit_windows: Windows::default(),
+            google_windows: Windows::default(),
+            project_windows: Windows::default(),
+            counters: Counters::default(),
+            per_account: vec![Counters::default(); accounts.len()],
+            google_consented: Default::default(),
+            fault_seq: 0,
         };
         Shared {
-            user_id: user_id_for(config.seed),
             clock: Clock::new(config.frozen_clock),
-            person,
+            accounts,
             settings: Mutex::new(settings),
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             body_cache: Mutex::new(Vec::new()),
             config,
         }
@@ -111,10 +162,25 @@ impl Shared {
         f(&mut self.settings.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
-    /// Issue an access token (and a refresh token when `refresh_consent` is given).
+    /// Account `account`'s counters, with the project's window peak.
+    pub fn counters_for(&self, account: usize) -> Option<Counters> {
+        let st = self.state();
+        let mut c = st.per_account.get(account)?.clone();
+        c.max_project_window = st.counters.max_project_window;
+        Some(c)
+    }
+
+    /// Account `k` (an index from a token, so in range; out of range falls back to account 0).
+    pub fn account(&self, k: usize) -> &Account {
+        self.accounts.get(k).unwrap_or(&self.accounts[0])
+    }
+
+    /// Issue an access token (and a refresh token when `refresh_consent` is given) for `account`.
+    #[allow(clippy::too_many_arguments)]
     pub fn issue(
         &self,
         st: &mut State,
+        account: usize,
         provider: Provider,
         client_id: &str,
         scope: &[String],
@@ -125,13 +191,15 @@ impl Shared {
             Provider::Fitbit => self.config.fitbit_access_ttl,
             Provider::Google => self.config.google_access_ttl,
         };
+        let user_id = &self.account(account).user_id;
         let access = st
             .tokens
-            .mint(provider, Kind::Access, client_id, &self.user_id, now);
+            .mint(provider, Kind::Access, client_id, user_id, now);
         st.tokens.access.insert(
             access.clone(),
             Access {
                 provider,
+                account,
                 client_id: client_id.into(),
                 scope: scope.to_vec(),
                 expires_at: now + delta(ttl),
@@ -140,7 +208,7 @@ impl Shared {
         let refresh = refresh_consent.map(|consent_at| {
             let r = st
                 .tokens
-                .mint(provider, Kind::Refresh, client_id, &self.user_id, now);
+                .mint(provider, Kind::Refresh, client_id, user_id, now);
             let expires_at = match provider {
                 Provider::Fitbit => None,
                 Provider::Google => self
@@ -152,6 +220,7 @@ impl Shared {
                 r.clone(),
                 Refresh {
                     provider,
+                    account,
                     client_id: client_id.into(),
                     scope: scope.to_vec(),
                     consent_at,
@@ -162,19 +231,6 @@ impl Shared {
         });
         (access, refresh)
     }
-}
-
-/// A 6-character upper-case alphanumeric id (like `26FWFL`), fixed by the seed.
-fn user_id_for(seed: u64) -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let mut x = crate::faults::mix(seed ^ 0x5EED_F17B);
-    (0..6)
-        .map(|_| {
-            let c = ALPHABET[(x % 36) as usize] as char;
-            x /= 36;
-            c
-        })
-        .collect()
 }
 
 /// Test controls of a running emulator.
@@ -200,9 +256,37 @@ impl Control {
         self.shared.state().counters.clone()
     }
 
-    /// Zero all counters.
+    /// Zero all counters (totals and per account, window peaks included).
     pub fn reset_counters(&self) {
-        self.shared.state().counters = Counters::default();
+        self.shared.state().reset_counters();
+    }
+
+    /// A snapshot of account `account`'s counters. Its `max_user_window` is that account's
+    /// peak; `max_project_window` is the project's. Panics when there is no such account.
+    pub fn counters_for(&self, account: usize) -> Counters {
+        self.check(account);
+        self.shared.counters_for(account).unwrap_or_default()
+    }
+
+    fn check(&self, account: usize) {
+        assert!(
+            account < self.shared.accounts.len(),
+            "account {account} does not exist: the emulator has {} (SimConfig.accounts)",
+            self.shared.accounts.len()
+        );
+    }
+
+    /// Every account: index, user id, e-mail (the `login_hint`), time zone and seed.
+    pub fn accounts(&self) -> Vec<AccountInfo> {
+        self.shared.accounts.iter().map(Account::info).collect()
+    }
+
+    /// Account `account` withdraws consent from every client of both providers: its access
+    /// tokens answer 401 and its refresh tokens `invalid_grant` from now on. Panics when there
+    /// is no such account.
+    pub fn revoke(&self, account: usize) {
+        self.check(account);
+        crate::oauth::withdraw(&mut self.shared.state(), account);
     }
 
     /// Switch the legacy-shutdown mode (every legacy URL answers 410).
@@ -221,7 +305,15 @@ impl Control {
         self.shared.state().fault_seq = 0;
     }
 
-    /// Change the rate limits (Fitbit per hour, Google per minute).
+    /// Change the Google project-wide per-minute quota and the unverified app's user cap.
+    pub fn set_project_limits(&self, per_minute: u32, user_cap: Option<usize>) {
+        self.shared.update_settings(|s| {
+            s.google_project_per_minute = per_minute;
+            s.google_user_cap = user_cap;
+        });
+    }
+
+    /// Change the per-user rate limits (Fitbit per hour, Google per minute).
     pub fn set_limits(&self, fitbit_hourly: u32, google_per_minute: u32) {
         self.shared.update_settings(|s| {
             s.fitbit_hourly_limit = fitbit_hourly;
@@ -234,12 +326,12 @@ impl Control {
         self.shared.settings()
     }
 
-    /// The synthetic user's Fitbit id (6 characters).
+    /// Account 0's Fitbit id (6 characters).
     pub fn user_id(&self) -> String {
-        self.shared.user_id.clone()
+        self.shared.accounts[0].user_id.clone()
     }
 
-    /// Issue a token pair as if the user had just consented, for tests that skip the browser.
+    /// Issue a token pair as if account 0 had just consented, for tests that skip the browser.
     /// `scope` is space-separated. Returns `(access_token, refresh_token)`.
     pub fn issue_tokens(
         &self,
@@ -247,29 +339,29 @@ impl Control {
         client_id: &str,
         scope: &str,
     ) -> (String, String) {
+        self.issue_tokens_for(0, provider, client_id, scope)
+    }
+
+    /// [`Control::issue_tokens`] for account `account` (for benchmarks that enroll many
+    /// participants without a browser). The consent counts towards the Google user cap but is
+    /// never refused by it. Panics when there is no such account.
+    pub fn issue_tokens_for(
+        &self,
+        account: usize,
+        provider: Provider,
+        client_id: &str,
+        scope: &str,
+    ) -> (String, String) {
+        self.check(account);
         let scope: Vec<String> = scope.split_whitespace().map(String::from).collect();
         let now = self.shared.clock.now();
         let mut st = self.shared.state();
+        if provider == Provider::Google {
+            st.google_consented.insert(account);
+        }
         let (a, r) = self
             .shared
-            .issue(&mut st, provider, client_id, &scope, Some(now));
+            .issue(&mut st, account, provider, client_id, &scope, Some(now));
         (a, r.unwrap_or_default())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_id_is_six_alphanumerics_and_stable() {
-        let a = user_id_for(42);
-        assert_eq!(a.len(), 6);
-        assert!(
-            a.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        );
-        assert_eq!(a, user_id_for(42));
-        assert_ne!(a, user_id_for(43));
     }
 }

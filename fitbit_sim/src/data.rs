@@ -163,12 +163,18 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
         }
         Some(a) => a.clone(),
     };
-    let key = format!("{}:{}", access.client_id, sh.user_id);
+    let k = access.account;
+    count_account(&mut st, k, &req.path);
+    // Per user and app: the key is the account (not its user id, which could repeat).
+    let key = format!("{}:{k}", access.client_id);
     let v = st
         .fitbit_windows
         .hit(&key, now.timestamp(), 3600, settings.fitbit_hourly_limit);
+    st.bump(Some(k), |c| {
+        c.max_user_window_fitbit = c.max_user_window_fitbit.max(v.attempts)
+    });
     if !v.allowed {
-        st.counters.rate_limited += 1;
+        st.bump(Some(k), |c| c.rate_limited += 1);
         let r = fitbit_field(429, "system", "n/a", "Too Many Requests");
         // Deliberately wrong: Retry-After is documented as unreliable (docs/fitbit-web-api.md §5.1).
         return Outcome::Respond(rate_headers(r, &v).with_header("Retry-After", "1"));
@@ -194,13 +200,15 @@ pub fn fitbit_data(sh: &Shared, req: &Request) -> Outcome {
     let fault = next_fault(&mut st, &settings.faults);
     drop(st);
     let personal = settings.intraday == IntradayAccess::Personal;
+    let person = &sh.account(k).person;
     let rendered = cached(
         sh,
-        &format!("{personal}|{}?{}", req.path, req.query),
-        || render(|| crate::render::fitbit::route(&sh.person, &req.path, &req.query, personal)),
+        &format!("{k}|{personal}|{}?{}", req.path, req.query),
+        || render(|| crate::render::fitbit::route(person, &req.path, &req.query, personal)),
     );
     finish(
         sh,
+        k,
         rendered,
         fault,
         settings.faults.latency_ms,
@@ -236,15 +244,37 @@ pub fn google_data(sh: &Shared, req: &Request) -> Outcome {
         st.counters.unauthorized += 1;
         return Outcome::Respond(envelope::google_unauthenticated());
     };
+    let k = access.account;
+    count_account(&mut st, k, &req.path);
+    let user_key = k.to_string();
     let v = st.google_windows.hit(
-        &sh.user_id,
+        &user_key,
         now.timestamp(),
         60,
         settings.google_per_minute_limit,
     );
+    st.bump(Some(k), |c| {
+        c.max_user_window = c.max_user_window.max(v.attempts)
+    });
     if !v.allowed {
-        st.counters.rate_limited += 1;
+        st.bump(Some(k), |c| c.rate_limited += 1);
         return Outcome::Respond(envelope::google_rate_limited(v.limit));
+    }
+    let project = st.project_windows.hit(
+        "project",
+        now.timestamp(),
+        60,
+        settings.google_project_per_minute,
+    );
+    st.counters.max_project_window = st.counters.max_project_window.max(project.attempts);
+    if !project.allowed {
+        // Refused by the project: the user's minute keeps only the attempt.
+        st.google_windows.undo(&user_key);
+        st.bump(Some(k), |c| {
+            c.rate_limited += 1;
+            c.project_rate_limited += 1;
+        });
+        return Outcome::Respond(envelope::google_project_rate_limited(project.limit));
     }
     let needed = google_scopes(&req.path);
     let granted = access.scope.iter().any(|s| {
@@ -260,16 +290,38 @@ pub fn google_data(sh: &Shared, req: &Request) -> Outcome {
         page_cap: sh.config.google_page_cap,
         pretty_default: sh.config.google_pretty_print,
     };
+    let account = sh.account(k);
     let rendered = render(|| {
+        if req.path == "/v4/users/me/identity" {
+            return Ok(identity(account));
+        }
         crate::render::google::route_shaped(
-            &sh.person,
+            &account.person,
             &req.path,
             &req.query,
             chrono::Utc::now(),
             shape,
         )
     });
-    finish(sh, rendered, fault, settings.faults.latency_ms, true, |r| r)
+    finish(
+        sh,
+        k,
+        rendered,
+        fault,
+        settings.faults.latency_ms,
+        true,
+        |r| r,
+    )
+}
+
+/// `users.getIdentity` (docs/google-health-api.md §4.1): the token's account's ids.
+fn identity(account: &crate::accounts::Account) -> String {
+    serde_json::json!({
+        "name": "users/me/identity",
+        "legacyUserId": account.user_id,
+        "healthUserId": account.health_user_id(),
+    })
+    .to_string()
 }
 
 fn count(c: &mut crate::control::Counters, path: &str) {
@@ -278,6 +330,13 @@ fn count(c: &mut crate::control::Counters, path: &str) {
         *n += 1;
     } else {
         c.per_path.insert(path.to_string(), 1);
+    }
+}
+
+/// The account's own `data_requests` and `per_path` (the totals were counted on arrival).
+fn count_account(st: &mut crate::control::State, account: usize, path: &str) {
+    if let Some(c) = st.per_account.get_mut(account) {
+        count(c, path);
     }
 }
 
@@ -326,6 +385,7 @@ fn render(f: impl FnOnce() -> Result<String, ErrorAnswer>) -> Result<String, Err
 
 fn finish(
     sh: &Shared,
+    account: usize,
     rendered: Result<String, ErrorAnswer>,
     fault: Fault,
     latency_ms: u64,
@@ -336,7 +396,7 @@ fn finish(
         std::thread::sleep(std::time::Duration::from_millis(latency_ms));
     }
     if fault != Fault::None {
-        sh.state().counters.faults_injected += 1;
+        sh.state().bump(Some(account), |c| c.faults_injected += 1);
     }
     let ok = |body: String| decorate(Response::json(200, body));
     match (fault, rendered) {
@@ -353,7 +413,7 @@ fn finish(
             Outcome::Truncate(decorate(Response::json(e.status, e.body)), keep)
         }
         (Fault::None, Ok(body)) => {
-            sh.state().counters.pages_served += 1;
+            sh.state().bump(Some(account), |c| c.pages_served += 1);
             Outcome::Respond(ok(body))
         }
         (Fault::None, Err(e)) => Outcome::Respond(decorate(Response::json(e.status, e.body))),

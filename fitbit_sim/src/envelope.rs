@@ -86,6 +86,20 @@ pub fn google_rate_limited(limit: u32) -> Response {
     )
 }
 
+/// 429 RESOURCE_EXHAUSTED for the project-wide per-minute quota
+/// (docs/google-health-api.md §5.1): the standard quota-exceeded shape, naming the project-wide metric and limit.
+pub fn google_project_rate_limited(limit: u32) -> Response {
+    google(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service 'health.googleapis.com' for consumer 'project_number:123456789'.",
+        Some(
+            json!([{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","domain":"googleapis.com","metadata":{"service":"health.googleapis.com","quota_metric":"health.googleapis.com/requests","quota_limit":"RequestsPerMinutePerProject","quota_limit_value": limit.to_string(),"consumer":"projects/123456789","quota_location":"global"}},
+                    {"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Request a higher quota limit.","url":"https://cloud.google.com/docs/quotas/help/request_increase"}]}]),
+        ),
+    )
+}
+
 /// Google OAuth token-endpoint errors: `{"error":…,"error_description":…}`.
 pub fn google_oauth(status: u16, error: &str, description: &str) -> Response {
     Response::json(

@@ -1,7 +1,8 @@
 //! `fitbit_sim`: a local emulator of the legacy Fitbit Web API and the Google Health API v4,
 //! built from their documented behaviour (`docs/`), for tests and the demo.
 //!
-//! - [`person`]: one deterministic synthetic person (HR, sleep, HRV) in physical (UTC) time.
+//! - [`person`]: one deterministic synthetic person (HR, sleep, HRV) in physical (UTC) time;
+//!   [`accounts`]: the N accounts served, one person each, chosen with the OAuth `login_hint`.
 //! - [`render`]: that person's data as the JSON each API documents (pure functions).
 //! - server modules: HTTP ([`http1`]), OAuth ([`oauth`]), data endpoints with auth, rate limits
 //!   and faults ([`data`], [`limits`], [`faults`]), the controllable clock ([`clock`]) and the
@@ -18,6 +19,7 @@
 //! println!("GET {}/1/user/-/hrv/date/today.json with Bearer {}", sim.url(), access.len());
 //! ```
 
+pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod control;
@@ -32,6 +34,7 @@ pub mod render;
 pub mod server;
 pub mod tokens;
 
+pub use accounts::AccountInfo;
 pub use config::{AppType, Faults, IntradayAccess, Provider, RegisteredClient, SimConfig};
 pub use control::{Control, Counters, Settings};
 pub use server::{Sim, SimHandle};

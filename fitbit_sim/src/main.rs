@@ -1,5 +1,5 @@
-//! `fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin]
-//! [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch]
+//! `fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] [--accounts N]
+//! [--project-per-minute N] [--user-cap N|none] [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch]
 //! [--google-page-cap N] [--google-pretty] [--error-rate F] [--latency-ms N] [--drop-rate F]
 //! [--truncate-rate F] [--fault-seed N]`
 //!
@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use fitbit_sim::{Sim, SimConfig};
 
 const USAGE: &str = "usage: fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] \
+[--accounts N] [--project-per-minute N] [--user-cap N|none] \
 [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch] [--google-page-cap N] \
 [--google-pretty] [--error-rate F] [--latency-ms N] \
 [--drop-rate F] [--truncate-rate F] [--fault-seed N]";
@@ -49,6 +50,25 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
                 c.time_zone = v
                     .parse()
                     .map_err(|_| bad(&v, "an IANA time zone like Europe/Berlin"))?;
+            }
+            "--accounts" => {
+                let v = value()?;
+                c.accounts = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| bad(&v, "a number of accounts, at least 1"))?;
+            }
+            "--project-per-minute" => {
+                let v = value()?;
+                c.google_project_per_minute = v
+                    .parse()
+                    .map_err(|_| bad(&v, "requests a minute, a whole number"))?;
+            }
+            "--user-cap" => {
+                let v = value()?;
+                c.google_user_cap =
+                    fitbit_sim::server::parse_user_cap(&v).map_err(|e| bad(&v, &e))?;
             }
             "--intraday" => c.intraday = value()?.parse().map_err(|e| format!("{e}\n{USAGE}"))?,
             "--gone" => c.legacy_gone = true,
@@ -118,5 +138,54 @@ fn main() -> ExitCode {
     drop(out);
     loop {
         std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn defaults_are_one_account_and_google_quotas() {
+        let c = parse(&[]).expect("no arguments parse");
+        assert_eq!(c.accounts, 1);
+        assert_eq!(c.google_project_per_minute, 120_000);
+        assert_eq!(c.google_per_minute_limit, 300);
+        assert_eq!(c.google_user_cap, Some(100));
+    }
+
+    #[test]
+    fn account_and_quota_flags() {
+        let c = parse(&args(&[
+            "--accounts",
+            "1000",
+            "--project-per-minute=600",
+            "--user-cap",
+            "none",
+        ]))
+        .expect("valid flags parse");
+        assert_eq!(c.accounts, 1000);
+        assert_eq!(c.google_project_per_minute, 600);
+        assert_eq!(c.google_user_cap, None);
+        let c = parse(&args(&["--user-cap=5"])).expect("a numeric cap parses");
+        assert_eq!(c.google_user_cap, Some(5));
+    }
+
+    #[test]
+    fn bad_account_and_quota_values_say_what_is_expected() {
+        for bad in [
+            &["--accounts", "0"][..],
+            &["--accounts", "many"],
+            &["--project-per-minute", "-1"],
+            &["--user-cap", "lots"],
+            &["--accounts"],
+        ] {
+            let e = parse(&args(bad)).expect_err("must be refused");
+            assert!(e.contains(bad[0]), "{e}");
+        }
     }
 }

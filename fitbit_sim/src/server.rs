@@ -1,5 +1,6 @@
 //! Starting and stopping an emulator, and routing each request.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -139,8 +140,11 @@ fn settings_json(sh: &Shared) -> serde_json::Value {
         "fault_seed": s.faults.seed,
         "fitbit_hourly_limit": s.fitbit_hourly_limit,
         "google_per_minute_limit": s.google_per_minute_limit,
+        "google_project_per_minute": s.google_project_per_minute,
+        "google_user_cap": s.google_user_cap,
+        "accounts": sh.accounts.len(),
         "now": sh.clock.now().to_rfc3339(),
-        "user_id": sh.user_id,
+        "user_id": sh.accounts[0].user_id,
     })
 }
 
@@ -148,17 +152,51 @@ fn bad(msg: String) -> Response {
     Response::json(400, json!({ "error": msg }).to_string())
 }
 
-/// `/_sim/…` over HTTP: `POST clock/advance?seconds=N`, `GET counters`, `POST config?…`,
-/// `POST reset-counters`, `POST issue-tokens?provider=&client_id=&scope=`, `GET config`.
+/// The `account=K` parameter (default 0), checked against the accounts served.
+fn account_param(sh: &Shared, p: &HashMap<String, String>) -> Result<usize, Response> {
+    let Some(v) = p.get("account") else {
+        return Ok(0);
+    };
+    match v.parse::<usize>() {
+        Ok(k) if k < sh.accounts.len() => Ok(k),
+        _ => Err(bad(format!(
+            "account={v:?}: use an account index from 0 to {} (GET /_sim/accounts lists them)",
+            sh.accounts.len() - 1
+        ))),
+    }
+}
+
+/// `/_sim/…` over HTTP: `POST clock/advance?seconds=N`, `GET counters[?account=K]`,
+/// `POST config?…`, `POST reset-counters`, `POST issue-tokens|tokens?account=K&provider=&client_id=&scope=`,
+/// `GET config`, `GET accounts`, `POST revoke?account=K`.
 fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
     let mut p = params(req.query.as_bytes());
     p.extend(params(&req.body));
     let post = req.method == "POST";
     match (rest, post) {
-        ("counters", _) => Response::json(
-            200,
-            serde_json::to_string(&sh.state().counters).unwrap_or_default(),
-        ),
+        ("counters", _) => {
+            let counters = if p.contains_key("account") {
+                let k = match account_param(sh, &p) {
+                    Ok(k) => k,
+                    Err(r) => return r,
+                };
+                sh.counters_for(k).unwrap_or_default()
+            } else {
+                sh.state().counters.clone()
+            };
+            Response::json(200, serde_json::to_string(&counters).unwrap_or_default())
+        }
+        ("accounts", false) => {
+            let all: Vec<_> = sh.accounts.iter().map(|a| a.info()).collect();
+            Response::json(200, serde_json::to_string(&all).unwrap_or_default())
+        }
+        ("revoke", true) => match account_param(sh, &p) {
+            Ok(k) => {
+                crate::oauth::withdraw(&mut sh.state(), k);
+                Response::json(200, json!({ "revoked": k }).to_string())
+            }
+            Err(r) => r,
+        },
         ("config", false) | ("clock", false) => Response::json(200, settings_json(sh).to_string()),
         ("clock/advance", true) => {
             let Some(secs) = p.get("seconds").and_then(|s| s.parse::<u64>().ok()) else {
@@ -171,14 +209,18 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
             )
         }
         ("reset-counters", true) => {
-            sh.state().counters = Default::default();
+            sh.state().reset_counters();
             Response::json(200, "{}")
         }
         ("config", true) => match apply_config(sh, &p) {
             Ok(()) => Response::json(200, settings_json(sh).to_string()),
             Err(e) => bad(e),
         },
-        ("issue-tokens", true) => {
+        ("issue-tokens", true) | ("tokens", true) => {
+            let account = match account_param(sh, &p) {
+                Ok(k) => k,
+                Err(r) => return r,
+            };
             let provider = match p.get("provider").map(String::as_str) {
                 Some("fitbit") | None => Provider::Fitbit,
                 Some("google") => Provider::Google,
@@ -197,17 +239,29 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
             let scope: Vec<String> = scope.split_whitespace().map(String::from).collect();
             let now = sh.clock.now();
             let mut st = sh.state();
-            let (a, r) = sh.issue(&mut st, provider, client_id, &scope, Some(now));
+            if provider == Provider::Google {
+                st.google_consented.insert(account);
+            }
+            let (a, r) = sh.issue(&mut st, account, provider, client_id, &scope, Some(now));
             let ttl = match provider {
                 Provider::Fitbit => sh.config.fitbit_access_ttl,
                 Provider::Google => sh.config.google_access_ttl,
             };
             Response::json(
                 200,
-                json!({"access_token": a, "refresh_token": r, "expires_in": ttl.as_secs(), "user_id": sh.user_id, "scope": scope.join(" ")}).to_string(),
+                json!({"access_token": a, "refresh_token": r, "expires_in": ttl.as_secs(), "user_id": sh.account(account).user_id, "scope": scope.join(" ")}).to_string(),
             )
         }
-        (_, false) if ["clock/advance", "reset-counters", "issue-tokens"].contains(&rest) => {
+        (_, false)
+            if [
+                "clock/advance",
+                "reset-counters",
+                "issue-tokens",
+                "tokens",
+                "revoke",
+            ]
+            .contains(&rest) =>
+        {
             Response::json(
                 405,
                 json!({"error": format!("use POST /_sim/{rest}")}).to_string(),
@@ -220,7 +274,7 @@ fn control_http(sh: &Shared, rest: &str, req: &Request) -> Response {
     }
 }
 
-fn apply_config(sh: &Shared, p: &std::collections::HashMap<String, String>) -> Result<(), String> {
+fn apply_config(sh: &Shared, p: &HashMap<String, String>) -> Result<(), String> {
     let mut s = sh.settings();
     let mut faults: Faults = s.faults;
     for (k, v) in p {
@@ -257,6 +311,14 @@ fn apply_config(sh: &Shared, p: &std::collections::HashMap<String, String>) -> R
                     .parse()
                     .map_err(|_| format!("{k}={v:?}: an unsigned integer"))?
             }
+            "google_project_per_minute" | "project_per_minute" => {
+                s.google_project_per_minute = v
+                    .parse()
+                    .map_err(|_| format!("{k}={v:?}: an unsigned integer"))?
+            }
+            "google_user_cap" | "user_cap" => {
+                s.google_user_cap = parse_user_cap(v).map_err(|e| format!("{k}={v:?}: {e}"))?
+            }
             other => return Err(format!("unknown setting {other:?}")),
         }
     }
@@ -265,10 +327,22 @@ fn apply_config(sh: &Shared, p: &std::collections::HashMap<String, String>) -> R
         cur.intraday = s.intraday;
         cur.fitbit_hourly_limit = s.fitbit_hourly_limit;
         cur.google_per_minute_limit = s.google_per_minute_limit;
+        cur.google_project_per_minute = s.google_project_per_minute;
+        cur.google_user_cap = s.google_user_cap;
     });
     if faults != s.faults {
         sh.update_settings(|cur| cur.faults = faults);
         sh.state().fault_seq = 0;
     }
     Ok(())
+}
+
+/// A user cap: a whole number of accounts, or `none` for no cap.
+pub fn parse_user_cap(v: &str) -> Result<Option<usize>, String> {
+    if v.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    v.parse()
+        .map(Some)
+        .map_err(|_| "a whole number of accounts, or none".to_string())
 }

@@ -36,6 +36,8 @@ impl Challenge {
 #[derive(Debug, Clone)]
 pub struct Code {
     pub provider: Provider,
+    /// The account that consented ([`crate::accounts::Account::index`]).
+    pub account: usize,
     pub client_id: String,
     /// The redirect URI sent to the authorize endpoint (`None` if it was left out).
     pub redirect_uri: Option<String>,
@@ -50,6 +52,8 @@ pub struct Code {
 #[derive(Debug, Clone)]
 pub struct Access {
     pub provider: Provider,
+    /// The account whose data the token reads.
+    pub account: usize,
     pub client_id: String,
     pub scope: Vec<String>,
     pub expires_at: DateTime<Utc>,
@@ -59,6 +63,8 @@ pub struct Access {
 #[derive(Debug, Clone)]
 pub struct Refresh {
     pub provider: Provider,
+    /// The account that consented.
+    pub account: usize,
     pub client_id: String,
     pub scope: Vec<String>,
     /// When the user consented (Google Testing tokens expire a fixed time after it).
@@ -72,6 +78,9 @@ pub struct Tokens {
     pub codes: HashMap<String, Code>,
     pub access: HashMap<String, Access>,
     pub refresh: HashMap<String, Refresh>,
+    /// Refresh tokens whose account withdrew consent ([`crate::Control::revoke`]): they answer
+    /// "Token has been expired or revoked." rather than an unknown token's "Bad Request".
+    pub withdrawn: std::collections::HashSet<String>,
     minted: u64,
     nonce: u64,
 }
@@ -86,6 +95,7 @@ impl Default for Tokens {
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
+            withdrawn: Default::default(),
             minted: 0,
             nonce,
         }

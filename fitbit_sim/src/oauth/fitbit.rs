@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
+use super::choose::{Selection, select, unknown_hint};
 use super::{
     VerifierProblem, challenge_ok, check_verifier, find_client, get, params, redirect_allowed,
     redirect_to, revoke_grant, store_code, token_json,
@@ -103,8 +104,14 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         .clone()
         .or_else(|| cl.redirect_uris.first().cloned())
         .unwrap_or_default();
+    let account = match select(sh, req, &p) {
+        Selection::Account(k) => k,
+        Selection::Chooser(page) => return page,
+        Selection::Unknown => return unknown_hint(&target, &p, Some("_=_")),
+    };
     let code = Code {
         provider: Provider::Fitbit,
+        account,
         client_id: cl.client_id.clone(),
         redirect_uri: redirect,
         challenge,
@@ -112,7 +119,13 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
         issued_at: now,
         with_refresh: true,
     };
-    let code = store_code(&mut sh.state(), &sh.user_id, code);
+    let code = {
+        let mut st = sh.state();
+        if let Some(c) = st.per_account.get_mut(account) {
+            c.authorizations += 1;
+        }
+        store_code(&mut st, &sh.account(account).user_id, code)
+    };
     let mut pairs = vec![("code", code.as_str())];
     if let Some(s) = p.get("state") {
         pairs.push(("state", s.as_str()));
@@ -245,14 +258,16 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             }
             let (access, refresh) = sh.issue(
                 &mut st,
+                code.account,
                 Provider::Fitbit,
                 &cl.client_id,
                 &code.scope,
                 Some(now),
             );
-            st.counters.token_exchanges += 1;
+            st.bump(Some(code.account), |c| c.token_exchanges += 1);
             drop(st);
-            answer(sh, access, refresh.unwrap_or_default(), &code.scope)
+            let user = &sh.account(code.account).user_id;
+            answer(sh, access, refresh.unwrap_or_default(), &code.scope, user)
         }
         Some("refresh_token") => {
             let Some(rt) = get(&p, "refresh_token") else {
@@ -268,14 +283,16 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             };
             let (access, refresh) = sh.issue(
                 &mut st,
+                old.account,
                 Provider::Fitbit,
                 &cl.client_id,
                 &old.scope,
                 Some(old.consent_at),
             );
-            st.counters.token_refreshes += 1;
+            st.bump(Some(old.account), |c| c.token_refreshes += 1);
             drop(st);
-            answer(sh, access, refresh.unwrap_or_default(), &old.scope)
+            let user = &sh.account(old.account).user_id;
+            answer(sh, access, refresh.unwrap_or_default(), &old.scope, user)
         }
         Some(other) => fitbit(
             400,
@@ -285,14 +302,14 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
     }
 }
 
-fn answer(sh: &Shared, access: String, refresh: String, scope: &[String]) -> Response {
+fn answer(sh: &Shared, access: String, refresh: String, scope: &[String], user: &str) -> Response {
     token_json(json!({
         "access_token": access,
         "expires_in": sh.config.fitbit_access_ttl.as_secs(),
         "refresh_token": refresh,
         "scope": scope.join(" "),
         "token_type": "Bearer",
-        "user_id": sh.user_id,
+        "user_id": user,
     }))
 }
 
@@ -310,10 +327,24 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if get(&p, "token").is_none() {
+    let Some(tok) = get(&p, "token") else {
         return missing(&["token"]);
+    };
+    let mut st = sh.state();
+    // The grant is the token's account's; an unknown token revokes nothing (still 200).
+    let account = st
+        .tokens
+        .access
+        .get(tok)
+        .filter(|a| a.provider == Provider::Fitbit)
+        .map(|a| a.account)
+        .or_else(|| {
+            let r = st.tokens.refresh.get(tok)?;
+            (r.provider == Provider::Fitbit).then_some(r.account)
+        });
+    if let Some(k) = account {
+        revoke_grant(&mut st, Provider::Fitbit, &cl.client_id, k);
     }
-    revoke_grant(&mut sh.state(), Provider::Fitbit, &cl.client_id);
     Response::json(200, "{}")
 }
 
@@ -358,7 +389,7 @@ pub fn introspect(sh: &Shared, req: &Request) -> Response {
                 "active": true,
                 "scope": format!("{{{}}}", scopes.join(", ")),
                 "client_id": a.client_id,
-                "user_id": sh.user_id,
+                "user_id": sh.account(a.account).user_id,
                 "token_type": "access_token",
                 "exp": a.expires_at.timestamp_millis(),
                 "iat": (a.expires_at - crate::clock::delta(sh.config.fitbit_access_ttl)).timestamp_millis(),

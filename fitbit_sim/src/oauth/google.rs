@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::choose::{Selection, select, unknown_hint};
 use super::{
     VerifierProblem, challenge_ok, check_verifier, find_client, get, params, redirect_allowed,
     redirect_to, revoke_grant, store_code, token_json,
@@ -143,18 +144,38 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
     };
     let prompt_consent =
         get(&p, "prompt").is_some_and(|v| v.split_whitespace().any(|x| x == "consent"));
+    let account = match select(sh, req, &p) {
+        Selection::Account(k) => k,
+        Selection::Chooser(page) => return page,
+        Selection::Unknown => return unknown_hint(redirect, &p, None),
+    };
     let now = sh.clock.now();
+    let cap = sh.settings().google_user_cap;
     let code = {
         let mut st = sh.state();
+        if let Some(c) = st.per_account.get_mut(account) {
+            c.authorizations += 1;
+        }
+        // An unverified app serves at most `cap` distinct users (docs/google-health-api.md §2.3).
+        if !st.google_consented.contains(&account)
+            && cap.is_some_and(|cap| st.google_consented.len() >= cap)
+        {
+            st.bump(Some(account), |c| c.user_cap_refusals += 1);
+            drop(st);
+            return user_cap_page(&cl.client_id);
+        }
+        st.google_consented.insert(account);
         // The consent screen (and so a refresh token) appears on first consent, when the
         // earlier grant has lapsed, or with prompt=consent (docs/google-health-api.md §3.3).
         let live_grant = st.tokens.refresh.values().any(|r| {
             r.provider == Provider::Google
+                && r.account == account
                 && r.client_id == cl.client_id
                 && r.expires_at.is_none_or(|e| e > now)
         });
         let code = Code {
             provider: Provider::Google,
+            account,
             client_id: cl.client_id.clone(),
             redirect_uri: Some(redirect.to_string()),
             challenge,
@@ -162,7 +183,7 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
             issued_at: now,
             with_refresh: offline && (prompt_consent || !live_grant),
         };
-        store_code(&mut st, &sh.user_id, code)
+        store_code(&mut st, &sh.account(account).user_id, code)
     };
     let scope_s = scope.join(" ");
     let mut pairs = Vec::new();
@@ -172,6 +193,18 @@ pub fn authorize(sh: &Shared, req: &Request) -> Response {
     pairs.push(("code", code.as_str()));
     pairs.push(("scope", scope_s.as_str()));
     redirect_to(redirect, &pairs, None)
+}
+
+/// The page a new user of an unverified app sees once the user cap is reached: "Error 403:
+/// access_denied", shown to the user, not redirected (docs/google-health-api.md §2.3).
+fn user_cap_page(client_id: &str) -> Response {
+    authorize_page(
+        403,
+        &format!(
+            "Access blocked: {client_id} has not completed the Google verification process. \
+             The app has reached its limit of users for an unverified app. Error 403: access_denied"
+        ),
+    )
 }
 
 /// Client authentication: `client_id` and `client_secret` in the form body.
@@ -251,12 +284,13 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
             let consent = code.with_refresh.then_some(now);
             let (access, refresh) = sh.issue(
                 &mut st,
+                code.account,
                 Provider::Google,
                 &cl.client_id,
                 &code.scope,
                 consent,
             );
-            st.counters.token_exchanges += 1;
+            st.bump(Some(code.account), |c| c.token_exchanges += 1);
             drop(st);
             let mut body = json!({
                 "access_token": access,
@@ -288,6 +322,13 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                 .filter(|r| r.provider == Provider::Google)
                 .cloned()
             else {
+                if st.tokens.withdrawn.contains(rt) {
+                    return google_oauth(
+                        400,
+                        "invalid_grant",
+                        "Token has been expired or revoked.",
+                    );
+                }
                 return google_oauth(400, "invalid_grant", "Bad Request");
             };
             if r.expires_at.is_some_and(|e| e <= now) {
@@ -298,8 +339,15 @@ pub fn token(sh: &Shared, req: &Request) -> Response {
                 return google_oauth(401, "unauthorized_client", "Unauthorized");
             }
             // Not rotated: the response carries no refresh_token (docs/google-health-api.md §3.3).
-            let (access, _) = sh.issue(&mut st, Provider::Google, &cl.client_id, &r.scope, None);
-            st.counters.token_refreshes += 1;
+            let (access, _) = sh.issue(
+                &mut st,
+                r.account,
+                Provider::Google,
+                &cl.client_id,
+                &r.scope,
+                None,
+            );
+            st.bump(Some(r.account), |c| c.token_refreshes += 1);
             drop(st);
             token_json(json!({
                 "access_token": access,
@@ -333,22 +381,22 @@ pub fn revoke(sh: &Shared, req: &Request) -> Response {
         return google_oauth(400, "invalid_request", "Missing required parameter: token");
     };
     let mut st = sh.state();
-    let client = st
+    let grant = st
         .tokens
         .access
         .get(tok)
         .filter(|a| a.provider == Provider::Google)
-        .map(|a| a.client_id.clone())
+        .map(|a| (a.client_id.clone(), a.account))
         .or_else(|| {
             st.tokens
                 .refresh
                 .get(tok)
                 .filter(|r| r.provider == Provider::Google)
-                .map(|r| r.client_id.clone())
+                .map(|r| (r.client_id.clone(), r.account))
         });
-    let Some(id) = client else {
+    let Some((id, account)) = grant else {
         return google_oauth(400, "invalid_token", "Token expired or revoked");
     };
-    revoke_grant(&mut st, Provider::Google, &id);
+    revoke_grant(&mut st, Provider::Google, &id, account);
     Response::json(200, "{}")
 }

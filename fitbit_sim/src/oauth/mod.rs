@@ -1,5 +1,7 @@
-//! OAuth 2.0 of both providers: authorize (auto-consent, no UI), token, revoke.
+//! OAuth 2.0 of both providers: authorize (auto-consent, no UI beyond the account chooser),
+//! token, revoke.
 
+pub mod choose;
 pub mod fitbit;
 pub mod google;
 
@@ -76,14 +78,34 @@ pub fn check_verifier(
     }
 }
 
-/// Ends a grant: drops every access and refresh token of `provider`'s client `client_id`.
-pub fn revoke_grant(st: &mut State, provider: Provider, client_id: &str) {
+/// Ends a grant: drops every access and refresh token of `account` for `provider`'s client
+/// `client_id`.
+pub fn revoke_grant(st: &mut State, provider: Provider, client_id: &str, account: usize) {
+    let of_grant = |p: Provider, c: &str, k: usize| p == provider && c == client_id && k == account;
     st.tokens
         .access
-        .retain(|_, a| !(a.provider == provider && a.client_id == client_id));
+        .retain(|_, a| !of_grant(a.provider, &a.client_id, a.account));
     st.tokens
         .refresh
-        .retain(|_, r| !(r.provider == provider && r.client_id == client_id));
+        .retain(|_, r| !of_grant(r.provider, &r.client_id, r.account));
+}
+
+/// `account` withdraws consent from every client of both providers (the user removes the app
+/// from their account). Its refresh tokens are remembered as withdrawn, so Google answers
+/// "Token has been expired or revoked." (docs/google-health-api.md §3.5).
+pub fn withdraw(st: &mut State, account: usize) {
+    st.tokens.access.retain(|_, a| a.account != account);
+    let gone: Vec<String> = st
+        .tokens
+        .refresh
+        .iter()
+        .filter(|(_, r)| r.account == account)
+        .map(|(t, _)| t.clone())
+        .collect();
+    for t in gone {
+        st.tokens.refresh.remove(&t);
+        st.tokens.withdrawn.insert(t);
+    }
 }
 
 /// Is `uri` an allowed redirect for `client`? Desktop clients accept any loopback URI; others
@@ -161,7 +183,7 @@ pub fn redirect_to(base: &str, pairs: &[(&str, &str)], fragment: Option<&str>) -
 }
 
 /// Percent-encoding as Google's redirects use it: spaces as `%20`, `:` and `/` kept.
-fn pct(s: &str) -> String {
+pub(crate) fn pct(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~:/".contains(&b) {
