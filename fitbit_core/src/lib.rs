@@ -31,6 +31,8 @@
 mod atomic;
 pub mod auth;
 pub mod client;
+#[cfg(feature = "store")]
+pub mod cohort;
 pub mod config;
 pub mod demo;
 pub mod display;

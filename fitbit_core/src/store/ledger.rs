@@ -270,7 +270,9 @@ impl Ledger {
     pub fn time_zone(&self) -> Result<Option<chrono_tz::Tz>> {
         let name: Option<String> = self
             .conn
-            .query_row("SELECT value FROM facts WHERE key = 'time_zone'", [], |r| r.get(0))
+            .query_row("SELECT value FROM facts WHERE key = 'time_zone'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| ledger_error(&self.path, e))?;
         Ok(name.and_then(|n| n.parse().ok()))
@@ -285,6 +287,58 @@ impl Ledger {
             )
             .map_err(|e| ledger_error(&self.path, e))?;
         Ok(())
+    }
+
+    /// Records why the participant's last sync failed, and the fix (a [`crate::cohort::Fix`]
+    /// name), or clears it (`None`) after a sync that completed. No secrets: the message is an
+    /// error's text, which never holds tokens.
+    pub fn set_last_failure(&self, failure: Option<(&str, &str)>, at: DateTime<Utc>) -> Result<()> {
+        let err = |e| ledger_error(&self.path, e);
+        match failure {
+            Some((fix, message)) => {
+                for (k, v) in [
+                    ("last_failure_fix", fix.to_string()),
+                    ("last_failure", message.to_string()),
+                    ("last_failure_at", at.to_rfc3339()),
+                ] {
+                    self.conn
+                        .execute(
+                            "INSERT OR REPLACE INTO facts (key, value) VALUES (?1, ?2)",
+                            params![k, v],
+                        )
+                        .map_err(err)?;
+                }
+            }
+            None => {
+                self.conn
+                    .execute("DELETE FROM facts WHERE key LIKE 'last_failure%'", [])
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The last failure recorded by [`Ledger::set_last_failure`]: fix, message, when.
+    pub fn last_failure(&self) -> Result<Option<(String, String, DateTime<Utc>)>> {
+        let get = |k: &str| -> Result<Option<String>> {
+            self.conn
+                .query_row("SELECT value FROM facts WHERE key = ?1", params![k], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(|e| ledger_error(&self.path, e))
+        };
+        let (Some(fix), Some(msg), Some(at)) = (
+            get("last_failure_fix")?,
+            get("last_failure")?,
+            get("last_failure_at")?,
+        ) else {
+            return Ok(None);
+        };
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now());
+        Ok(Some((fix, msg, at)))
     }
 
     /// The last finished sync: when, and how it ended.

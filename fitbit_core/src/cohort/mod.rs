@@ -1,0 +1,43 @@
+//! Studies: a cohort of participants, each with their own `fb_conf.json`, synced into one
+//! [`Store`](crate::store::Store) (`user=<participant>` partitions), concurrently, within a
+//! per-user and a project-wide quota, and sharded across machines when needed.
+//!
+//! The cohort file is a CSV (spreadsheet-friendly):
+//!
+//! ```text
+//! participant,config,start,end
+//! P01,configs/P01.json,2026-10-01,2026-10-31
+//! P02,configs/P02.json,,
+//! ```
+//!
+//! `config` is relative to the cohort file's folder; `start` and `end` (optional) bound that
+//! participant's collection window. Participant ids are pseudonyms ([`UserId`] rules) and become
+//! the `user=` partition key.
+//!
+//! ```no_run
+//! use fitbit_core::cohort::{Cohort, CohortOptions, sync_cohort};
+//! use fitbit_core::store::Store;
+//! let cohort = Cohort::load("study/cohort.csv")?;
+//! let store = Store::open("study/store")?;
+//! let report = sync_cohort(&cohort, &store, &CohortOptions::default(), &|_event| {})?;
+//! for p in report.failed() {
+//!     println!("{}: {:?}", p.participant, p.fix());
+//! }
+//! # Ok::<(), fitbit_core::Error>(())
+//! ```
+
+mod file;
+mod run;
+mod shard;
+mod status;
+mod summary;
+
+pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
+pub use run::{
+    CohortEvent, CohortOptions, CohortReport, Fix, Outcome, ParticipantReport, sync_cohort,
+};
+pub use shard::Shard;
+pub use status::{ParticipantStatus, TokenState, cohort_status, status_csv};
+pub use summary::{participant_summary, scan_study};
+
+pub use crate::store::UserId;
