@@ -55,19 +55,7 @@ fn fitbit_login_as(base: &str, hint: &str) -> serde_json::Value {
     let r = get(base, &format!("/oauth2/authorize?{q}"), &[]);
     assert_eq!(r.status, 302, "{}", r.text());
     let code = location_params(r.header("Location").expect("Location"))["code"].clone();
-    let r = post_form(
-        base,
-        "/oauth2/token",
-        &[("Authorization", &basic(FITBIT_ID, FITBIT_SECRET))],
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", FITBIT_REDIRECT),
-            ("code_verifier", &verifier),
-        ],
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    r.json()
+    fitbit_exchange(base, &code, &verifier)
 }
 
 fn with(token: &serde_json::Value) -> String {

@@ -182,15 +182,20 @@ pub fn fitbit_code(base: &str, scope: &str, challenge: &str) -> String {
 pub fn fitbit_login(base: &str, scope: &str) -> serde_json::Value {
     let (verifier, challenge) = pkce("login");
     let code = fitbit_code(base, scope, &challenge);
+    fitbit_exchange(base, &code, &verifier)
+}
+
+/// Exchanges a Fitbit authorization code (Basic auth, PKCE); returns the token JSON.
+pub fn fitbit_exchange(base: &str, code: &str, verifier: &str) -> serde_json::Value {
     let r = post_form(
         base,
         "/oauth2/token",
         &[("Authorization", &basic(FITBIT_ID, FITBIT_SECRET))],
         &[
             ("grant_type", "authorization_code"),
-            ("code", &code),
+            ("code", code),
             ("redirect_uri", FITBIT_REDIRECT),
-            ("code_verifier", &verifier),
+            ("code_verifier", verifier),
         ],
     );
     assert_eq!(r.status, 200, "{}", r.text());
