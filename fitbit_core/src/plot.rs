@@ -20,10 +20,12 @@
 mod axis;
 mod frame;
 mod hr_day;
+mod history;
 mod hr_long;
 mod hrv_nights;
 mod svg;
 
+pub use history::{coverage_calendar, coverage_heatmap, hr_band, trend};
 pub use hr_day::hr_day;
 pub use hr_long::{daily_mean_min_max, hr_long};
 pub use hrv_nights::hrv_nights;

@@ -34,6 +34,7 @@ mod lock;
 mod merge;
 mod read;
 mod status;
+pub mod summary;
 mod user;
 
 use std::path::{Path, PathBuf};
