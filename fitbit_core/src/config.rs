@@ -5,7 +5,6 @@
 //! A file that cannot be parsed is never overwritten.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -548,29 +547,7 @@ pub const SAVE_ATTEMPTS: u32 = 3;
 pub type Writer = fn(&Path, &[u8]) -> Result<()>;
 
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "fb_conf.json".into()),
-        std::process::id(),
-        random_suffix()
-    ));
-    let result = write_new_file(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-        return result;
-    }
-    #[cfg(unix)]
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::atomic::write_durably(path, bytes, 0o600)
 }
 
 /// Reads and validates one config file.
@@ -596,28 +573,6 @@ fn read_config(path: &Path) -> Result<Config> {
         }
     })?;
     Config::from_json(&text, path)
-}
-
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| Error::io(path, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    f.sync_all().map_err(|e| Error::io(path, e))?;
-    Ok(())
-}
-
-fn random_suffix() -> String {
-    let mut b = [0u8; 6];
-    if getrandom::fill(&mut b).is_err() {
-        return format!("{:x}", Utc::now().timestamp_nanos_opt().unwrap_or_default());
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ impl Svg {
 
     /// Writes the SVG to `path` atomically and returns the absolute path.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<PathBuf> {
-        crate::table::file::write_atomically(path.as_ref(), |file| {
+        crate::atomic::replace_with(path.as_ref(), crate::atomic::Care::Output, |file| {
             use std::io::Write;
             file.write_all(self.0.as_bytes())
         })

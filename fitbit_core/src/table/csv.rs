@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, DataType};
 
-use super::file::write_atomically;
+use crate::atomic::{Care, replace_with};
 use super::format::{
     DatetimeStyle, DatetimeWriter, into_text, push_date, push_float, push_int, to_millis,
 };
@@ -44,7 +44,7 @@ pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> 
         });
         let mut cells = cells_of(&first)?;
         let mut failure: Option<crate::Error> = None;
-        let written = write_atomically(path.as_ref(), |file| {
+        let written = replace_with(path.as_ref(), Care::Output, |file| {
             let mut buf = header;
             for row in 0..first.height() {
                 push_row(&mut buf, &mut cells, row);

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::build::utc_reorder;
-use super::file::write_atomically;
+use crate::atomic::{Care, replace_with};
 use super::format::{DatetimeStyle, DatetimeWriter, push_int};
 use crate::Result;
 use crate::record::HrSample;
@@ -47,7 +47,7 @@ pub fn write_hr_intraday_csv(samples: &[HrSample], path: impl AsRef<Path>) -> Re
                 text
             })
         });
-        write_atomically(path.as_ref(), |file| {
+        replace_with(path.as_ref(), Care::Output, |file| {
             let mut buf = Vec::with_capacity(1 << 17);
             buf.extend_from_slice(HR_HEADER.as_bytes());
             let mut rows = Rows::new();

@@ -27,7 +27,6 @@
 mod build;
 mod coverage;
 mod csv;
-pub(crate) mod file;
 pub(crate) mod format;
 mod hr_csv;
 mod names;

@@ -4,14 +4,14 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, ParquetWriter};
 
-use super::file::write_atomically;
+use crate::atomic::{Care, replace_with};
 use crate::{Error, Result};
 
 /// Writes `df` as Parquet to `path` atomically and returns the absolute path. Datetime columns
 /// keep their dtype (ms, no time zone): `timestamp` is local wall-clock, `timestamp_utc` UTC.
 pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> {
     let mut failure: Option<polars::error::PolarsError> = None;
-    let written = write_atomically(path.as_ref(), |file| {
+    let written = replace_with(path.as_ref(), Care::Output, |file| {
         ParquetWriter::new(file)
             .finish(df)
             .map(|_| ())
