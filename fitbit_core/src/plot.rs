@@ -19,8 +19,8 @@
 
 mod axis;
 mod frame;
-mod hr_day;
 mod history;
+mod hr_day;
 mod hr_long;
 mod hrv_nights;
 mod svg;

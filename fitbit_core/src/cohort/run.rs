@@ -92,7 +92,9 @@ impl Fix {
             Error::Reauthorize { .. }
             | Error::TokenEndpoint { .. }
             | Error::Authorization { .. } => Fix::Reauthorize,
-            Error::Api { status, .. } if matches!(status, 401 | 403) => Fix::Reauthorize,
+            Error::Api {
+                status: 401 | 403, ..
+            } => Fix::Reauthorize,
             _ => Fix::RetryLater,
         }
     }

@@ -13,17 +13,31 @@ use crate::{Error, Result};
 fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
     let days = df.column("date")?.cast(&DataType::Int32)?;
-    Ok(days.i32()?.iter().map(|v| v.map(|d| epoch + Duration::days(i64::from(d)))).collect())
+    Ok(days
+        .i32()?
+        .iter()
+        .map(|v| v.map(|d| epoch + Duration::days(i64::from(d))))
+        .collect())
 }
 
 fn floats(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+    Ok(df
+        .column(column)?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .iter()
+        .collect())
 }
 
 /// The daily min–mean–max heart-rate band of a `daily_band` frame (`date`, `min`, `mean`,
 /// `max`), as [`hr_long`] draws it.
 pub fn hr_band(band: &DataFrame, title: &str) -> Result<Svg> {
-    let (d, lo, mean, hi) = (dates(band)?, floats(band, "min")?, floats(band, "mean")?, floats(band, "max")?);
+    let (d, lo, mean, hi) = (
+        dates(band)?,
+        floats(band, "min")?,
+        floats(band, "mean")?,
+        floats(band, "max")?,
+    );
     let days: Vec<_> = (0..band.height())
         .filter_map(|i| Some((d[i]?, mean[i]?, lo[i]?, hi[i]?)))
         .collect();
@@ -32,11 +46,21 @@ pub fn hr_band(band: &DataFrame, title: &str) -> Result<Svg> {
 
 /// A daily value (`value`, dots) with its trend (`trend`, e.g. the column
 /// `rolling_mean` added, a line) over `date`. Errors: [`Error::InvalidInput`] with no value.
-pub fn trend(daily: &DataFrame, value: &str, trend: &str, title: &str, y_desc: &str) -> Result<Svg> {
+pub fn trend(
+    daily: &DataFrame,
+    value: &str,
+    trend: &str,
+    title: &str,
+    y_desc: &str,
+) -> Result<Svg> {
     let d = dates(daily)?;
     let (v, t) = (floats(daily, value)?, floats(daily, trend)?);
     let points = |col: &[Option<f64>]| -> Vec<(NaiveDate, f64)> {
-        let mut p: Vec<_> = d.iter().zip(col).filter_map(|(d, v)| Some(((*d)?, (*v)?))).collect();
+        let mut p: Vec<_> = d
+            .iter()
+            .zip(col)
+            .filter_map(|(d, v)| Some(((*d)?, (*v)?)))
+            .collect();
         p.sort_by_key(|x| x.0);
         p
     };
@@ -82,7 +106,8 @@ pub fn trend(daily: &DataFrame, value: &str, trend: &str, title: &str, y_desc: &
 /// (no data at all). Each square has a `<title>` tooltip `DATE: H h`.
 pub fn coverage_calendar(coverage: &DataFrame, title: &str) -> Result<Svg> {
     let rows = hour_rows(coverage)?;
-    let (Some(first), Some(last)) = (rows.keys().next().copied(), rows.keys().last().copied()) else {
+    let (Some(first), Some(last)) = (rows.keys().next().copied(), rows.keys().last().copied())
+    else {
         return Err(no_coverage());
     };
     let monday = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
@@ -91,16 +116,33 @@ pub fn coverage_calendar(coverage: &DataFrame, title: &str) -> Result<Svg> {
     let (w, h) = (left + weeks * cell + 20, top + 7 * cell + 30);
     let mut svg = header(w, h, title);
     for (i, name) in ["Mon", "", "Wed", "", "Fri", "", "Sun"].iter().enumerate() {
-        svg += &format!(r#"<text x="4" y="{}" font-size="10">{name}</text>"#, top + i as i64 * cell + 10);
+        svg += &format!(
+            r#"<text x="4" y="{}" font-size="10">{name}</text>"#,
+            top + i as i64 * cell + 10
+        );
     }
     let mut day = monday;
     while day <= last {
-        let (col, row) = ((day - monday).num_days() / 7, i64::from(day.weekday().num_days_from_monday()));
+        let (col, row) = (
+            (day - monday).num_days() / 7,
+            i64::from(day.weekday().num_days_from_monday()),
+        );
         if row == 0 && day.day() <= 7 {
-            svg += &format!(r#"<text x="{}" y="{}" font-size="10">{}</text>"#, left + col * cell, top - 6, day.format("%b %Y"));
+            svg += &format!(
+                r#"<text x="{}" y="{}" font-size="10">{}</text>"#,
+                left + col * cell,
+                top - 6,
+                day.format("%b %Y")
+            );
         }
         if day >= first {
-            svg += &square(left + col * cell, top + row * cell, cell - 2, day, rows.get(&day).copied());
+            svg += &square(
+                left + col * cell,
+                top + row * cell,
+                cell - 2,
+                day,
+                rows.get(&day).copied(),
+            );
         }
         day += Duration::days(1);
     }
@@ -123,24 +165,43 @@ pub fn coverage_heatmap(coverage: &DataFrame, title: &str) -> Result<Svg> {
         }
     }
     let names: std::collections::BTreeSet<&String> = cells.keys().map(|k| &k.0).collect();
-    let (Some(first), Some(last)) = (cells.keys().map(|k| k.1).min(), cells.keys().map(|k| k.1).max()) else {
+    let (Some(first), Some(last)) = (
+        cells.keys().map(|k| k.1).min(),
+        cells.keys().map(|k| k.1).max(),
+    ) else {
         return Err(no_coverage());
     };
     let days = (last - first).num_days() + 1;
     let cell = (900 / days).clamp(4, 16);
     let (left, top) = (90i64, 40i64);
-    let (w, h) = (left + days * cell + 20, top + names.len() as i64 * cell + 40);
+    let (w, h) = (
+        left + days * cell + 20,
+        top + names.len() as i64 * cell + 40,
+    );
     let mut svg = header(w, h, title);
     for (r, name) in names.iter().enumerate() {
         let y = top + r as i64 * cell;
-        svg += &format!(r#"<text x="4" y="{}" font-size="10">{}</text>"#, y + cell - 3, xml(name));
+        svg += &format!(
+            r#"<text x="4" y="{}" font-size="10">{}</text>"#,
+            y + cell - 3,
+            xml(name)
+        );
         for c in 0..days {
             let day = first + Duration::days(c);
-            svg += &square(left + c * cell, y, cell - 1, day, cells.get(&((*name).clone(), day)).copied());
+            svg += &square(
+                left + c * cell,
+                y,
+                cell - 1,
+                day,
+                cells.get(&((*name).clone(), day)).copied(),
+            );
         }
     }
     let y = top + names.len() as i64 * cell + 14;
-    svg += &format!(r#"<text x="{left}" y="{y}" font-size="10">{first}</text><text x="{}" y="{y}" font-size="10" text-anchor="end">{last}</text>"#, left + days * cell);
+    svg += &format!(
+        r#"<text x="{left}" y="{y}" font-size="10">{first}</text><text x="{}" y="{y}" font-size="10" text-anchor="end">{last}</text>"#,
+        left + days * cell
+    );
     svg += &legend(left, y + 14);
     svg += "</svg>";
     Ok(Svg(svg))
@@ -148,7 +209,10 @@ pub fn coverage_heatmap(coverage: &DataFrame, title: &str) -> Result<Svg> {
 
 fn hour_rows(coverage: &DataFrame) -> Result<std::collections::BTreeMap<NaiveDate, f64>> {
     let (d, h) = (dates(coverage)?, floats(coverage, "hours_with_data")?);
-    Ok(d.into_iter().zip(h).filter_map(|(d, h)| Some((d?, h?))).collect())
+    Ok(d.into_iter()
+        .zip(h)
+        .filter_map(|(d, h)| Some((d?, h?)))
+        .collect())
 }
 
 fn no_coverage() -> Error {
@@ -172,25 +236,45 @@ fn square(x: i64, y: i64, size: i64, day: NaiveDate, hours: Option<f64>) -> Stri
         None => ("#ebedf0".to_string(), format!("{day}: no data")),
         Some(h) => (shade(h / 24.0), format!("{day}: {h:.0} h")),
     };
-    format!(r#"<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{fill}"><title>{tip}</title></rect>"#)
+    format!(
+        r#"<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{fill}"><title>{tip}</title></rect>"#
+    )
 }
 
 fn shade(share: f64) -> String {
     let t = share.clamp(0.0, 1.0);
     let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(214.0, 0.0), mix(240.0, 109.0), mix(214.0, 44.0))
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(214.0, 0.0),
+        mix(240.0, 109.0),
+        mix(214.0, 44.0)
+    )
 }
 
 fn legend(x: i64, y: i64) -> String {
-    let mut s = format!(r#"<text x="{x}" y="{}" font-size="10">hours with data: 0</text>"#, y + 9);
+    let mut s = format!(
+        r#"<text x="{x}" y="{}" font-size="10">hours with data: 0</text>"#,
+        y + 9
+    );
     for (i, h) in [0.0, 6.0, 12.0, 18.0, 24.0].iter().enumerate() {
-        s += &format!(r#"<rect x="{}" y="{y}" width="10" height="10" fill="{}"/>"#, x + 100 + i as i64 * 12, shade(h / 24.0));
+        s += &format!(
+            r#"<rect x="{}" y="{y}" width="10" height="10" fill="{}"/>"#,
+            x + 100 + i as i64 * 12,
+            shade(h / 24.0)
+        );
     }
-    s + &format!(r#"<text x="{}" y="{}" font-size="10">24</text>"#, x + 164, y + 9)
+    s + &format!(
+        r#"<text x="{}" y="{}" font-size="10">24</text>"#,
+        x + 164,
+        y + 9
+    )
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -205,10 +289,14 @@ mod tests {
     #[test]
     fn calendar_has_one_square_per_day_and_marks_missing_days() {
         let days: Vec<NaiveDate> = [1, 2, 3, 10].into_iter().map(d).collect();
-        let df = DataFrame::new(4, vec![
-            Column::new("date".into(), days),
-            Column::new("hours_with_data".into(), vec![24u32, 12, 0, 5]),
-        ]).unwrap();
+        let df = DataFrame::new(
+            4,
+            vec![
+                Column::new("date".into(), days),
+                Column::new("hours_with_data".into(), vec![24u32, 12, 0, 5]),
+            ],
+        )
+        .unwrap();
         let svg = coverage_calendar(&df, "wear").unwrap().0;
         assert_eq!(svg.matches("<title>").count(), 10, "Sep 1..=10");
         assert!(svg.contains("2026-09-05: no data") && svg.contains("2026-09-02: 12 h"));
@@ -217,11 +305,15 @@ mod tests {
 
     #[test]
     fn heatmap_has_a_row_per_user() {
-        let df = DataFrame::new(3, vec![
-            Column::new("user".into(), vec!["P-1", "P-1", "P-2"]),
-            Column::new("date".into(), vec![d(1), d(3), d(2)]),
-            Column::new("hours_with_data".into(), vec![20u32, 10, 24]),
-        ]).unwrap();
+        let df = DataFrame::new(
+            3,
+            vec![
+                Column::new("user".into(), vec!["P-1", "P-1", "P-2"]),
+                Column::new("date".into(), vec![d(1), d(3), d(2)]),
+                Column::new("hours_with_data".into(), vec![20u32, 10, 24]),
+            ],
+        )
+        .unwrap();
         let svg = coverage_heatmap(&df, "study").unwrap().0;
         assert_eq!(svg.matches("<title>").count(), 6, "2 users × 3 days");
         assert!(svg.contains(">P-2<") && svg.contains("2026-09-02: no data"));
@@ -229,11 +321,15 @@ mod tests {
 
     #[test]
     fn trend_draws_dots_and_line() {
-        let df = DataFrame::new(3, vec![
-            Column::new("date".into(), vec![d(1), d(2), d(3)]),
-            Column::new("v".into(), vec![Some(60.0), None, Some(62.0)]),
-            Column::new("v_7d".into(), vec![Some(60.0), Some(60.0), Some(61.0)]),
-        ]).unwrap();
+        let df = DataFrame::new(
+            3,
+            vec![
+                Column::new("date".into(), vec![d(1), d(2), d(3)]),
+                Column::new("v".into(), vec![Some(60.0), None, Some(62.0)]),
+                Column::new("v_7d".into(), vec![Some(60.0), Some(60.0), Some(61.0)]),
+            ],
+        )
+        .unwrap();
         let svg = trend(&df, "v", "v_7d", "t", "bpm").unwrap().0;
         assert!(svg.contains("<circle") && svg.contains("<polyline") && svg.contains("v_7d"));
         let empty = df.head(Some(0));

@@ -32,7 +32,10 @@ fn local_days(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
     Ok(ms
         .i64()?
         .iter()
-        .map(|v| v.and_then(DateTime::from_timestamp_millis).map(|t| t.date_naive()))
+        .map(|v| {
+            v.and_then(DateTime::from_timestamp_millis)
+                .map(|t| t.date_naive())
+        })
         .collect())
 }
 
@@ -70,10 +73,15 @@ pub fn daily_band(hr: &DataFrame) -> Result<DataFrame> {
         Column::new("min".into(), rows.iter().map(|r| r.1.0).collect::<Vec<_>>()),
         Column::new(
             "mean".into(),
-            rows.iter().map(|r| r.1.1 / r.1.3 as f64).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r.1.1 / r.1.3 as f64)
+                .collect::<Vec<_>>(),
         ),
         Column::new("max".into(), rows.iter().map(|r| r.1.2).collect::<Vec<_>>()),
-        Column::new("samples".into(), rows.iter().map(|r| r.1.3).collect::<Vec<_>>()),
+        Column::new(
+            "samples".into(),
+            rows.iter().map(|r| r.1.3).collect::<Vec<_>>(),
+        ),
     ];
     Ok(DataFrame::new(rows.len(), columns)?)
 }
@@ -110,7 +118,10 @@ pub fn coverage_per_day(hr: &DataFrame) -> Result<DataFrame> {
     }
     let rows: Vec<_> = per_day.into_iter().collect();
     let hours = |mins: &BTreeSet<i64>| {
-        mins.iter().map(|m| m.div_euclid(60)).collect::<BTreeSet<_>>().len() as u32
+        mins.iter()
+            .map(|m| m.div_euclid(60))
+            .collect::<BTreeSet<_>>()
+            .len() as u32
     };
     // A local day lasts 1440 minutes plus the offset lost (spring forward) or gained (fall back).
     let day_minutes = |first: Option<i64>, last: Option<i64>| match (first, last) {
@@ -197,7 +208,9 @@ mod tests {
 
     /// One sample a minute, every minute of the local days `first..=last` in Berlin.
     fn berlin_minutes(first: NaiveDate, last: NaiveDate) -> Vec<HrSample> {
-        let start = Berlin.from_local_datetime(&first.and_hms_opt(0, 0, 0).unwrap()).unwrap();
+        let start = Berlin
+            .from_local_datetime(&first.and_hms_opt(0, 0, 0).unwrap())
+            .unwrap();
         let end = Berlin
             .from_local_datetime(&(last + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap())
             .unwrap();
@@ -224,7 +237,10 @@ mod tests {
     fn band_is_per_local_day() {
         let at = |day, h, bpm| HrSample {
             time: Timestamp::new(
-                NaiveDateTime::new(d(2026, 9, day), chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap()),
+                NaiveDateTime::new(
+                    d(2026, 9, day),
+                    chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+                ),
                 FixedOffset::east_opt(9 * 3600),
             ),
             bpm,
@@ -235,10 +251,22 @@ mod tests {
         let hr = table::hr_intraday(&[at(1, 8, 60), at(1, 23, 90), at(2, 1, 70)]).unwrap();
         let band = daily_band(&hr).unwrap();
         assert_eq!(band.height(), 2);
-        assert_eq!(band.column("min").unwrap().f64().unwrap().get(0), Some(60.0));
-        assert_eq!(band.column("max").unwrap().f64().unwrap().get(0), Some(90.0));
-        assert_eq!(band.column("mean").unwrap().f64().unwrap().get(0), Some(75.0));
-        assert_eq!(band.column("samples").unwrap().u64().unwrap().get(1), Some(1));
+        assert_eq!(
+            band.column("min").unwrap().f64().unwrap().get(0),
+            Some(60.0)
+        );
+        assert_eq!(
+            band.column("max").unwrap().f64().unwrap().get(0),
+            Some(90.0)
+        );
+        assert_eq!(
+            band.column("mean").unwrap().f64().unwrap().get(0),
+            Some(75.0)
+        );
+        assert_eq!(
+            band.column("samples").unwrap().u64().unwrap().get(1),
+            Some(1)
+        );
     }
 
     #[test]
@@ -249,24 +277,48 @@ mod tests {
         let hr = table::hr_intraday(&samples).unwrap();
         let cov = coverage_per_day(&hr).unwrap();
         let u32s = |c: &str| -> Vec<u32> {
-            cov.column(c).unwrap().u32().unwrap().into_no_null_iter().collect()
+            cov.column(c)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .into_no_null_iter()
+                .collect()
         };
-        assert_eq!(dates(&cov).unwrap(), vec![Some(d(2026, 3, 28)), Some(d(2026, 3, 29)), Some(d(2026, 10, 25))]);
+        assert_eq!(
+            dates(&cov).unwrap(),
+            vec![
+                Some(d(2026, 3, 28)),
+                Some(d(2026, 3, 29)),
+                Some(d(2026, 10, 25))
+            ]
+        );
         assert_eq!(u32s("hours_with_data"), vec![24, 23, 25]);
         assert_eq!(u32s("minutes_with_data"), vec![1440, 1380, 1500]);
         assert_eq!(u32s("day_minutes"), vec![1440, 1380, 1500]);
         // The band sees the fall-back day as one day with all its 1500 samples.
         let band = daily_band(&hr).unwrap();
-        assert_eq!(band.column("samples").unwrap().u64().unwrap().get(2), Some(1500));
+        assert_eq!(
+            band.column("samples").unwrap().u64().unwrap().get(2),
+            Some(1500)
+        );
     }
 
     #[test]
     fn rolling_mean_uses_calendar_days_over_a_dst_change() {
         // Resting HR on 2026-10-23..=27 (fall back on the 25th), the 26th missing.
-        let rows: Vec<DailyHr> = [(23, Some(60.0)), (24, Some(62.0)), (25, Some(64.0)), (27, Some(70.0)), (28, None)]
-            .into_iter()
-            .map(|(day, v)| DailyHr { date: d(2026, 10, day), resting_bpm: v })
-            .collect();
+        let rows: Vec<DailyHr> = [
+            (23, Some(60.0)),
+            (24, Some(62.0)),
+            (25, Some(64.0)),
+            (27, Some(70.0)),
+            (28, None),
+        ]
+        .into_iter()
+        .map(|(day, v)| DailyHr {
+            date: d(2026, 10, day),
+            resting_bpm: v,
+        })
+        .collect();
         let df = table::hr_daily(&rows).unwrap();
         let out = rolling_mean(&df, "resting_heart_rate", 3).unwrap();
         let means: Vec<Option<f64>> = out
@@ -277,7 +329,10 @@ mod tests {
             .iter()
             .collect();
         // 25th: 23..=25 → 62; 27th: 25..=27 → (64+70)/2; 28th: 26..=28 → 70 (its own null skipped).
-        assert_eq!(means, vec![Some(60.0), Some(61.0), Some(62.0), Some(67.0), Some(70.0)]);
+        assert_eq!(
+            means,
+            vec![Some(60.0), Some(61.0), Some(62.0), Some(67.0), Some(70.0)]
+        );
         assert!(rolling_mean(&df, "resting_heart_rate", 0).is_err());
     }
 }

@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, DataType};
 
-use crate::atomic::{Care, replace_with};
 use super::format::{
     DatetimeStyle, DatetimeWriter, into_text, push_date, push_float, push_int, to_millis,
 };
 use crate::Result;
+use crate::atomic::{Care, replace_with};
 
 /// Writes `df` as CSV to `path` (atomically: a temporary file in the same directory, then a
 /// rename) and returns the absolute path. Missing parent directories are created.

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::build::utc_reorder;
-use crate::atomic::{Care, replace_with};
 use super::format::{DatetimeStyle, DatetimeWriter, push_int};
 use crate::Result;
+use crate::atomic::{Care, replace_with};
 use crate::record::HrSample;
 
 /// The header of every intraday heart-rate CSV (the columns of [`super::hr_intraday`]).
