@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod auth;
+pub mod cohort;
 pub mod heart_rate;
 pub mod hrv;
 pub mod import;

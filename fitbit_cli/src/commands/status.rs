@@ -13,9 +13,18 @@ pub struct Args {
     /// The store folder.
     #[arg(long)]
     store: PathBuf,
+    /// A study's cohort file: one row per participant instead.
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+    /// With --cohort: also write the rows as CSV to this file.
+    #[arg(long, requires = "cohort")]
+    csv: Option<PathBuf>,
 }
 
 pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
+    if let Some(cohort) = &args.cohort {
+        return super::cohort::status(cohort, &args.store, args.csv.as_ref());
+    }
     if !args.store.is_dir() {
         println!(
             "No store at {}. Fill one with: fitbit sync --store {}",

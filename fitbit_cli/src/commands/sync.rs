@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use fitbit_core::chrono::NaiveDate;
+use fitbit_core::cohort::{DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Shard};
 use fitbit_core::store::{Dataset, Store};
 use fitbit_core::sync::{SETTLE_DAYS, SyncEvent, SyncOptions};
 use fitbit_core::{Detail, Error, Result};
@@ -44,17 +45,28 @@ pub struct Args {
     /// Detail level (legacy Fitbit API only).
     #[arg(long, default_value = "1sec")]
     detail: Detail,
+    /// A study's cohort file (CSV: participant,config[,start,end]): sync every participant.
+    #[arg(long)]
+    cohort: Option<PathBuf>,
+    /// With --cohort: participants synced at once.
+    #[arg(long, default_value_t = 4, requires = "cohort")]
+    jobs: usize,
+    /// With --cohort: sync only shard I of N (participants by a stable hash of their id).
+    #[arg(long, value_parser = parse_shard, requires = "cohort")]
+    shard: Option<Shard>,
+    /// With --cohort: the project-wide quota, requests a minute (Google: 120,000).
+    #[arg(long, default_value_t = DEFAULT_PROJECT_PER_MINUTE, requires = "cohort")]
+    project_quota: u32,
+    /// With --cohort: refuse more participants than this (Google's cap for unverified apps: 100).
+    #[arg(long, default_value_t = DEFAULT_MAX_USERS, requires = "cohort")]
+    max_users: usize,
+}
+
+fn parse_shard(s: &str) -> std::result::Result<Shard, String> {
+    Shard::parse(s).map_err(|e| e.to_string())
 }
 
 pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
-    let mut client = super::open_client(config, demo)?;
-    let store = Store::open(&args.store)?;
-    let user = client.store_user()?;
-    let _lock = if args.wait {
-        store.lock(&user)?
-    } else {
-        store.try_lock(&user)?
-    };
     let opts = SyncOptions {
         start: args.start,
         end: args.end,
@@ -64,6 +76,25 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         max_requests: args.max_requests,
         detail: args.detail,
         ..SyncOptions::default()
+    };
+    if let Some(cohort) = &args.cohort {
+        return super::cohort::sync(
+            cohort,
+            &args.store,
+            opts,
+            args.jobs,
+            args.shard.unwrap_or(Shard::ALL),
+            args.project_quota,
+            args.max_users,
+        );
+    }
+    let mut client = super::open_client(config, demo)?;
+    let store = Store::open(&args.store)?;
+    let user = client.store_user()?;
+    let _lock = if args.wait {
+        store.lock(&user)?
+    } else {
+        store.try_lock(&user)?
     };
     let bar = crate::progress::sync_bar("syncing");
     let notify_bar = bar.clone();

@@ -34,7 +34,8 @@ mod summary;
 
 pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
 pub use run::{
-    CohortEvent, CohortOptions, CohortReport, Fix, Outcome, ParticipantReport, sync_cohort,
+    CohortEvent, CohortOptions, CohortReport, DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Fix,
+    Outcome, ParticipantReport, sync_cohort,
 };
 pub use shard::Shard;
 pub use status::{ParticipantStatus, TokenState, cohort_status, status_csv};
