@@ -332,19 +332,7 @@ fn a_revoked_account_gets_invalid_grant_and_401_and_the_others_do_not() {
     let (fa1, fr1) = c.issue_tokens_for(1, Provider::Fitbit, FITBIT_ID, "heartrate");
     let (ga0, gr0) = c.issue_tokens_for(0, Provider::Google, GOOGLE_ID, HM);
     c.revoke(1);
-    let refresh = |rt: &str| {
-        post_form(
-            &s.url(),
-            "/token",
-            &[],
-            &[
-                ("client_id", GOOGLE_ID),
-                ("client_secret", GOOGLE_SECRET),
-                ("grant_type", "refresh_token"),
-                ("refresh_token", rt),
-            ],
-        )
-    };
+    let refresh = |rt: &str| google_refresh(&s.url(), rt);
     let r = refresh(&gr1);
     assert_eq!(r.status, 400);
     assert_eq!(

@@ -40,19 +40,7 @@ fn offline_consent_gives_refresh_token_with_expiry_and_refresh_does_not_rotate()
         .expect("refresh_token")
         .to_string();
 
-    let refresh = |rt: &str| {
-        post_form(
-            &s.url(),
-            "/token",
-            &[],
-            &[
-                ("client_id", GOOGLE_ID),
-                ("client_secret", GOOGLE_SECRET),
-                ("grant_type", "refresh_token"),
-                ("refresh_token", rt),
-            ],
-        )
-    };
+    let refresh = |rt: &str| google_refresh(&s.url(), rt);
     for _ in 0..2 {
         let r = refresh(&rt);
         assert_eq!(r.status, 200, "{}", r.text());

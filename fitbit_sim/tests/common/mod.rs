@@ -259,3 +259,18 @@ pub fn fixture(name: &str) -> serde_json::Value {
     serde_json::from_str(raw.trim_start_matches('\u{feff}'))
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// A Google `refresh_token` grant of the demo client.
+pub fn google_refresh(base: &str, refresh_token: &str) -> Resp {
+    post_form(
+        base,
+        "/token",
+        &[],
+        &[
+            ("client_id", GOOGLE_ID),
+            ("client_secret", GOOGLE_SECRET),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ],
+    )
+}
