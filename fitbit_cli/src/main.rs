@@ -36,7 +36,8 @@ enum Command {
     ///
     /// Prints the address to open in a browser, then waits for the browser to come back to the
     /// loopback redirect (127.0.0.1 only). On a remote machine or Binder, paste the address the
-    /// browser ended on instead and press Enter.
+    /// browser ended on instead and press Enter. With --cohort FILE --participant ID: creates or
+    /// renews that participant's config (the path the cohort file gives), with `"user": ID`.
     Auth(commands::auth::Args),
     /// Check the access token, refresh it when needed, and make a test request.
     Token,

@@ -72,7 +72,7 @@ fn a_cohort_syncs_around_a_revoked_grant_and_backfills_a_late_participant() {
     assert!(!o.status.success(), "{t}");
     assert!(t.contains("Synced 2 of 3 participants"), "{t}");
     assert!(
-        t.contains("FAILED P03") && t.contains("fitbit --config P03.json auth"),
+        t.contains("FAILED P03") && t.contains("fitbit auth --cohort cohort.csv --participant P03"),
         "{t}"
     );
     for k in 0..2 {

@@ -1,17 +1,19 @@
-//! `fitbit auth`: authorization code with PKCE and state, loopback redirect or pasted URL.
+//! `fitbit auth`: authorization code with PKCE and state, loopback redirect or pasted URL; with
+//! `--cohort FILE --participant ID` it creates or renews that participant's config.
 
 use std::io::BufRead;
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Parser;
-use fitbit_core::auth::{AuthRequest, default_redirect_uri, flow};
+use fitbit_core::auth::{AuthRequest, default_redirect_uri, flow, sends_login_hint};
+use fitbit_core::cohort::{AppSource, Cohort, Enrollment};
 use fitbit_core::config::ConfigStore;
 use fitbit_core::http::HttpClient;
 use fitbit_core::provider::Endpoints;
-use fitbit_core::{Error, Provider, Result};
+use fitbit_core::{Config, Error, Provider, Result};
 
 #[derive(Parser, Debug)]
 pub struct Args {
@@ -25,19 +27,115 @@ pub struct Args {
     /// Do not listen on the loopback address; only accept the pasted URL.
     #[arg(long)]
     no_listen: bool,
+    /// Enroll (or renew) a participant of this cohort file instead of authorizing --config;
+    /// needs --participant.
+    #[arg(long, requires = "participant", value_name = "FILE")]
+    cohort: Option<PathBuf>,
+    /// The participant id (as in the cohort file) whose config is created or renewed.
+    #[arg(long, requires = "cohort", value_name = "ID")]
+    participant: Option<String>,
+    /// A config holding the study app's client_id and client_secret (its tokens are not used).
+    /// Default: the participant's own config when it exists, else cohort_client.json beside the
+    /// cohort file.
+    #[arg(long, requires = "cohort", value_name = "PATH")]
+    app: Option<PathBuf>,
+    /// The account to sign in with (Google's `login_hint`, e.g. the participant's address). It
+    /// is only sent to the provider in the authorize address, never written to a file or log.
+    /// Fitbit documents no such parameter: there it is not sent.
+    #[arg(long, value_name = "EMAIL")]
+    login_hint: Option<String>,
 }
 
 pub fn run(config: &Path, args: &Args) -> Result<()> {
+    match (&args.cohort, &args.participant) {
+        (Some(cohort), Some(id)) => enroll(cohort, id, args),
+        _ => single(config, args),
+    }
+}
+
+/// `fitbit auth`: the tokens of the config at `config`.
+fn single(config: &Path, args: &Args) -> Result<()> {
     let store = ConfigStore::new(config);
     let cfg = store.load()?;
-    let provider = cfg.provider();
+    let saved = authorize(
+        cfg.provider(),
+        &cfg.client_id,
+        cfg.redirect_uri.as_deref(),
+        args,
+        |http, endpoints, auth, code| flow::complete(&store, http, endpoints, auth, code),
+    )?;
+    println!(
+        "Authorized with {}. Tokens saved to {}{}.",
+        saved.provider(),
+        config.display(),
+        valid_until(&saved)
+    );
+    Ok(())
+}
+
+/// `fitbit auth --cohort FILE --participant ID`: that participant's config, created or renewed.
+fn enroll(cohort_path: &Path, id: &str, args: &Args) -> Result<()> {
+    let cohort = Cohort::load(cohort_path)?;
+    let enrollment = Enrollment::prepare(&cohort, id, args.app.as_deref())?;
+    let config = enrollment.participant().config.clone();
+    let app = match enrollment.source() {
+        AppSource::Named(p) | AppSource::Template(p) => format!("the app in {}", p.display()),
+        AppSource::Participant => "the app already in it".to_string(),
+    };
+    if enrollment.renewing() {
+        println!("Renewing {id}'s authorization in {} ({app}).", config.display());
+    } else {
+        println!("Enrolling {id}: a new config {} ({app}).", config.display());
+    }
+    println!("Have {id} sign in with their own account on the page below.");
+    let saved = authorize(
+        enrollment.provider(),
+        enrollment.client_id(),
+        enrollment.redirect_uri(),
+        args,
+        |http, endpoints, auth, code| enrollment.complete(http, endpoints, auth, code),
+    )?;
+    println!(
+        "Authorized {id} with {}. Tokens saved to {}{}.",
+        saved.provider(),
+        config.display(),
+        valid_until(&saved)
+    );
+    println!(
+        "Next: fitbit sync --cohort {} --store DIR",
+        cohort_path.display()
+    );
+    Ok(())
+}
+
+fn valid_until(cfg: &Config) -> String {
+    cfg.expires_at
+        .map(|t| {
+            format!(
+                " (access token valid until {} UTC)",
+                t.format("%Y-%m-%d %H:%M")
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The PKCE flow for the app `client_id` of `provider`: prints the authorize address, takes the
+/// code from the loopback listener or the pasted redirect, and hands it to `finish` (which
+/// exchanges it and saves the tokens).
+fn authorize(
+    provider: Provider,
+    client_id: &str,
+    config_redirect: Option<&str>,
+    args: &Args,
+    finish: impl FnOnce(&HttpClient, &Endpoints, &AuthRequest, &str) -> Result<Config>,
+) -> Result<Config> {
     let endpoints = Endpoints::from_env();
 
     let mut listener = None;
     let redirect = match args
         .redirect_uri
         .clone()
-        .or_else(|| cfg.redirect_uri.clone())
+        .or_else(|| config_redirect.map(str::to_string))
     {
         Some(r) => r,
         None if provider == Provider::Google && !args.no_listen => {
@@ -56,7 +154,18 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
         listener = loopback_listener(&redirect);
     }
 
-    let auth = AuthRequest::new(provider, &endpoints, &cfg.client_id, &redirect);
+    if args.login_hint.is_some() && !sends_login_hint(provider) {
+        println!(
+            "note: {provider}'s authorize page documents no login hint, so none is sent: sign              in with the right account yourself."
+        );
+    }
+    let auth = AuthRequest::with_login_hint(
+        provider,
+        &endpoints,
+        client_id,
+        &redirect,
+        args.login_hint.as_deref(),
+    );
     println!(
         "Authorize this tool with {provider}: open this address in a browser and allow access:"
     );
@@ -111,21 +220,7 @@ pub fn run(config: &Path, args: &Args) -> Result<()> {
         ),
     })??;
 
-    let http = HttpClient::default();
-    let saved = flow::complete(&store, &http, &endpoints, &auth, &code)?;
-    println!(
-        "Authorized with {}. Tokens saved to {}{}.",
-        saved.provider(),
-        config.display(),
-        saved
-            .expires_at
-            .map(|t| format!(
-                " (access token valid until {} UTC)",
-                t.format("%Y-%m-%d %H:%M")
-            ))
-            .unwrap_or_default()
-    );
-    Ok(())
+    finish(&HttpClient::default(), &endpoints, &auth, &code)
 }
 
 /// Binds 127.0.0.1 on the redirect's port when the redirect is a loopback address.

@@ -15,15 +15,20 @@ use fitbit_core::{Error, Result};
 
 /// What the coordinator runs to apply `fix` for participant `id` of `cohort`.
 fn fix_command(fix: Fix, cohort: &Cohort, id: &str) -> String {
-    let config = cohort
-        .participant(id)
-        .map(|p| p.config.display().to_string())
-        .unwrap_or_else(|_| "THEIR_CONFIG".into());
+    let auth = format!(
+        "fitbit auth --cohort {} --participant {id}",
+        cohort.path().display()
+    );
     match fix {
-        Fix::Enroll | Fix::Reauthorize => {
-            format!("have {id} authorize again: fitbit --config {config} auth")
+        Fix::Enroll => format!("enroll {id}: {auth}"),
+        Fix::Reauthorize => format!("have {id} authorize again: {auth}"),
+        Fix::RepairConfig => {
+            let config = cohort
+                .participant(id)
+                .map(|p| p.config.display().to_string())
+                .unwrap_or_else(|_| "their config".into());
+            format!("repair {config} (or move it aside), then: {auth}")
         }
-        Fix::RepairConfig => format!("repair or recreate {config}: fitbit --config {config} auth"),
         Fix::RetryLater => "run the same sync again later".into(),
     }
 }

@@ -2,6 +2,9 @@
 //! at it, configs holding tokens the emulator issued.
 #![allow(dead_code)]
 
+pub mod browser;
+pub use browser::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -12,6 +12,7 @@ use super::token::{exchange_request, parse_token_response};
 use crate::config::{Config, ConfigStore};
 use crate::http::HttpClient;
 use crate::provider::{Endpoints, Provider};
+use crate::secret::Secret;
 use crate::{Error, Result};
 
 const GOOGLE_SCOPES: &[&str] = &[
@@ -51,8 +52,21 @@ pub fn default_redirect_uri(provider: Provider) -> &'static str {
     }
 }
 
+/// Whether `login_hint` is sent to the provider's authorize endpoint: Google documents it (the
+/// account to sign in, an e-mail address or Google ID; docs/google-health-api.md §3.1); Fitbit's
+/// authorize endpoint documents no such parameter (docs/fitbit-web-api.md §2.2), so none is sent.
+///
+/// ```
+/// use fitbit_core::{Provider, auth::sends_login_hint};
+/// assert!(sends_login_hint(Provider::Google) && !sends_login_hint(Provider::Fitbit));
+/// ```
+pub fn sends_login_hint(provider: Provider) -> bool {
+    provider == Provider::Google
+}
+
 /// One authorization attempt: the URL to open, and what is needed to check and complete it.
-#[derive(Debug, Clone)]
+/// Its `Debug` shows neither the PKCE verifier nor the login hint.
+#[derive(Clone)]
 pub struct AuthRequest {
     /// The provider.
     pub provider: Provider,
@@ -66,6 +80,27 @@ pub struct AuthRequest {
     pub pkce: Pkce,
     /// The redirect URI, sent again at the exchange.
     pub redirect_uri: String,
+    /// The `login_hint` the URL carries (only where [`sends_login_hint`]): it goes to the
+    /// provider in the URL and is never written anywhere by this crate.
+    pub login_hint: Option<Secret>,
+}
+
+impl std::fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = match &self.login_hint {
+            Some(h) => self.url.replace(&enc(h.expose()), "[redacted]"),
+            None => self.url.clone(),
+        };
+        f.debug_struct("AuthRequest")
+            .field("provider", &self.provider)
+            .field("client_id", &self.client_id)
+            .field("url", &url)
+            .field("state", &self.state)
+            .field("pkce", &self.pkce)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("login_hint", &self.login_hint)
+            .finish()
+    }
 }
 
 fn enc(s: &str) -> String {
@@ -91,6 +126,36 @@ impl AuthRequest {
         client_id: &str,
         redirect_uri: &str,
     ) -> AuthRequest {
+        AuthRequest::with_login_hint(provider, endpoints, client_id, redirect_uri, None)
+    }
+
+    /// [`AuthRequest::new`] for a given account: Google's authorize URL gets
+    /// `login_hint=<hint>` (the account's e-mail address or Google ID), so the consent page
+    /// signs in that account; a provider that documents no hint ([`sends_login_hint`]) gets the
+    /// same URL as without one, and [`AuthRequest::login_hint`] stays `None`.
+    ///
+    /// ```
+    /// use fitbit_core::{Provider, provider::Endpoints, auth::AuthRequest};
+    /// let e = Endpoints::default();
+    /// let g = AuthRequest::with_login_hint(Provider::Google, &e, "1-a.apps.googleusercontent.com",
+    ///     "http://127.0.0.1:8085", Some("p01@example.org"));
+    /// assert!(g.url.contains("&login_hint=p01%40example.org"));
+    /// assert!(!format!("{g:?}").contains("p01"));
+    /// let f = AuthRequest::with_login_hint(Provider::Fitbit, &e, "23ABCD",
+    ///     "http://localhost:8000", Some("p01@example.org"));
+    /// assert!(!f.url.contains("login_hint") && f.login_hint.is_none());
+    /// ```
+    pub fn with_login_hint(
+        provider: Provider,
+        endpoints: &Endpoints,
+        client_id: &str,
+        redirect_uri: &str,
+        login_hint: Option<&str>,
+    ) -> AuthRequest {
+        let login_hint = login_hint
+            .map(str::trim)
+            .filter(|h| !h.is_empty() && sends_login_hint(provider))
+            .map(Secret::new);
         let state = random_state();
         let pkce = Pkce::new();
         let scope = scopes(provider).join(" ");
@@ -107,6 +172,9 @@ impl AuthRequest {
             params.push(("access_type", "offline"));
             params.push(("prompt", "consent"));
         }
+        if let Some(h) = &login_hint {
+            params.push(("login_hint", h.expose()));
+        }
         let base = endpoints.authorize_url(provider);
         let sep = if base.contains('?') { '&' } else { '?' };
         let query = params
@@ -122,6 +190,7 @@ impl AuthRequest {
             state,
             pkce,
             redirect_uri: redirect_uri.to_string(),
+            login_hint,
         }
     }
 }
@@ -373,8 +442,33 @@ pub fn complete(
     auth: &AuthRequest,
     code: &str,
 ) -> Result<Config> {
+    complete_with(store, http, endpoints, auth, code, |current| {
+        current.ok_or_else(|| Error::ConfigMissing {
+            path: store.path().to_path_buf(),
+        })
+    })
+}
+
+/// [`complete`] for a config that may not exist yet: under the lock, `prepare` gets the file's
+/// config (`None` when there is no file) and returns the config the new grant goes into (a
+/// cohort's enrollment builds a participant's first config here). The new grant replaces the
+/// old one whole: a scope, user id or refresh expiry the token endpoint no longer sends is
+/// cleared. A file that cannot be parsed is never overwritten, and nothing is sent then.
+pub fn complete_with(
+    store: &ConfigStore,
+    http: &HttpClient,
+    endpoints: &Endpoints,
+    auth: &AuthRequest,
+    code: &str,
+    prepare: impl FnOnce(Option<Config>) -> Result<Config>,
+) -> Result<Config> {
     let _lock = store.lock()?;
-    let mut cfg = store.load()?;
+    let current = match store.load() {
+        Ok(cfg) => Some(cfg),
+        Err(Error::ConfigMissing { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let mut cfg = prepare(current)?;
     if cfg.client_id.trim() != auth.client_id.trim() {
         return Err(Error::InvalidInput {
             what: "authorization".into(),
@@ -397,6 +491,9 @@ pub fn complete(
     );
     let resp = http.send(auth.provider, &req)?;
     let tok = parse_token_response(auth.provider, resp.status, &resp.body)?;
+    cfg.scope = None;
+    cfg.user_id = None;
+    cfg.refresh_token_expires_at = None;
     tok.apply_to(&mut cfg, Utc::now());
     cfg.provider = Some(auth.provider);
     cfg.redirect_uri = Some(auth.redirect_uri.clone());

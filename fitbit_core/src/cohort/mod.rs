@@ -12,7 +12,8 @@
 //!
 //! `config` is relative to the cohort file's folder; `start` and `end` (optional) bound that
 //! participant's collection window. Participant ids are pseudonyms ([`UserId`] rules) and become
-//! the `user=` partition key.
+//! the `user=` partition key. [`Enrollment`] creates or renews a participant's config through
+//! the same PKCE flow as a single user's (`fitbit auth --cohort FILE --participant ID`).
 //!
 //! ```no_run
 //! use fitbit_core::cohort::{Cohort, CohortOptions, sync_cohort};
@@ -26,12 +27,14 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+mod enroll;
 mod file;
 mod run;
 mod shard;
 mod status;
 mod summary;
 
+pub use enroll::{AppSource, Enrollment};
 pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
 pub use run::{
     CohortEvent, CohortOptions, CohortReport, DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Fix,
