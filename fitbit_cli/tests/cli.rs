@@ -1,15 +1,15 @@
 //! The `fitbit` binary end to end against the in-process emulator.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use fitbit_core::Config;
 use fitbit_core::config::ConfigStore;
 use fitbit_core::http::{Request, ReqwestTransport, Transport};
 use fitbit_sim::Provider;
 
 mod common;
+use common::browser::*;
 use common::*;
 
 fn write_client(dir: &Path, provider: Provider) -> PathBuf {

@@ -9,6 +9,7 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 
+use common::browser::*;
 use common::*;
 use fitbit_core::config::ConfigStore;
 use fitbit_core::http::{Request, ReqwestTransport, Transport};

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 pub mod browser;
-pub use browser::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

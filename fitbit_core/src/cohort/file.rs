@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::store::UserId;
 use crate::{Error, Result};
 
-/// The client template next to the cohort file: an `fb_conf.json` without tokens (client id and
-/// secret, provider, redirect URI) that `fitbit auth --cohort` copies into a new participant's
-/// config.
+/// The client template next to the cohort file: an `fb_conf.json` without tokens whose client
+/// id and secret, provider and redirect URI `fitbit auth --cohort` (an
+/// [`Enrollment`](super::Enrollment)) copies into a new participant's config, never its tokens.
 pub const CLIENT_TEMPLATE: &str = "cohort_client.json";
 
 /// One participant of a study.
