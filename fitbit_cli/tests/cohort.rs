@@ -30,25 +30,6 @@ fn enroll(sim: &SimHandle, dir: &Path, account: usize, id: &str) {
         .unwrap();
 }
 
-fn sync(sim: &SimHandle, dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut c = fitbit(sim, dir);
-    c.args([
-        "sync",
-        "--cohort",
-        "cohort.csv",
-        "--store",
-        "st",
-        "--start",
-        "2026-10-10",
-        "--end",
-        "2026-10-12",
-        "--jobs",
-        "3",
-    ]);
-    c.args(extra);
-    run(c)
-}
-
 #[test]
 fn a_cohort_syncs_around_a_revoked_grant_and_backfills_a_late_participant() {
     let sim = Sim::start(SimConfig {
@@ -67,7 +48,7 @@ fn a_cohort_syncs_around_a_revoked_grant_and_backfills_a_late_participant() {
     .unwrap();
     sim.control().revoke(2);
 
-    let o = sync(&sim, dir.path(), &[]);
+    let o = sync_cohort(&sim, dir.path(), &[]);
     let t = text(&o);
     assert!(!o.status.success(), "{t}");
     assert!(t.contains("Synced 2 of 3 participants"), "{t}");
@@ -88,7 +69,7 @@ fn a_cohort_syncs_around_a_revoked_grant_and_backfills_a_late_participant() {
     let before: Vec<u64> = (0..4)
         .map(|k| sim.control().counters_for(k).data_requests)
         .collect();
-    let o = sync(&sim, dir.path(), &[]);
+    let o = sync_cohort(&sim, dir.path(), &[]);
     let t = text(&o);
     assert!(t.contains("Synced 3 of 4 participants"), "{t}");
     let after: Vec<u64> = (0..4)

@@ -1,6 +1,6 @@
 //! `fitbit auth --cohort FILE --participant ID` against an emulator with several accounts: the
-//! loopback and the paste flows enroll two participants (each config holds its own account's
-//! tokens, is 0600 and carries `"user"`), no token, secret or address is printed or written
+//! loopback and the paste flows enroll participants, with a login hint or through the account
+//! chooser (each config holds its own account's tokens, is 0600 and carries `"user"`), no token, secret or address is printed or written
 //! anywhere else, a revoked grant is renewed and the next `fitbit sync --cohort` stores that
 //! participant, and bad input says what to do without touching a file.
 
@@ -50,7 +50,9 @@ fn account_of(sim: &SimHandle, config: &Path) -> String {
     let cfg = ConfigStore::new(config).load().unwrap();
     let t = ReqwestTransport::new().unwrap();
     let r = t
-        .send(&Request::get(format!("{}/v4/users/me/identity", sim.url())).bearer(&cfg.access_token))
+        .send(
+            &Request::get(format!("{}/v4/users/me/identity", sim.url())).bearer(&cfg.access_token),
+        )
         .unwrap();
     assert_eq!(r.status, 200);
     let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
@@ -74,6 +76,23 @@ fn enroll_by_paste(sim: &SimHandle, dir: &Path, id: &str, account: usize) -> Str
     printed
 }
 
+/// A test browser on the emulator's "Choose an account" page (an authorize request without a
+/// hint, several accounts): follows the link of `email`, returns where the consent redirects.
+fn choose_account(sim: &SimHandle, authorize_url: &str, email: &str) -> String {
+    let t = ReqwestTransport::new().unwrap();
+    let page = t.send(&Request::get(authorize_url)).unwrap();
+    assert_eq!(page.status, 200, "several accounts and no hint: a chooser");
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    let wanted = format!("login_hint={}", email.replace('@', "%40"));
+    let href = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.ends_with(&wanted))
+        .unwrap_or_else(|| panic!("no link for {email}: {html}"));
+    get_location(&format!("{}{href}", sim.url()))
+}
+
 /// Every file under `dir`, as text.
 fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
     let mut out = Vec::new();
@@ -89,31 +108,15 @@ fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
     out
 }
 
-fn sync(sim: &SimHandle, dir: &Path) -> std::process::Output {
-    let mut c = fitbit(sim, dir);
-    c.args([
-        "sync",
-        "--cohort",
-        "cohort.csv",
-        "--store",
-        "st",
-        "--start",
-        "2026-10-10",
-        "--end",
-        "2026-10-11",
-    ]);
-    run(c)
-}
-
 #[test]
-fn two_participants_enroll_by_loopback_and_by_paste_each_with_their_own_account() {
+fn participants_enroll_by_loopback_by_paste_and_through_the_account_chooser() {
     let sim = Sim::start(SimConfig {
-        accounts: 3,
+        accounts: 4,
         ..SimConfig::default()
     })
     .unwrap();
     let accounts = sim.control().accounts();
-    let dir = study(&["P01", "P02"]);
+    let dir = study(&["P01", "P02", "P03"]);
 
     // P01: the loopback flow, signed in as account 1 through the login hint.
     let auth = start_auth(auth_cmd(
@@ -138,7 +141,19 @@ fn two_participants_enroll_by_loopback_and_by_paste_each_with_their_own_account(
     // P02: the paste flow of a coordinator on another machine, signed in as account 2.
     let p02_out = enroll_by_paste(&sim, dir.path(), "P02", 2);
 
-    for (id, account, out) in [("P01", 1, &p01_out), ("P02", 2, &p02_out)] {
+    // P03: no hint; the consent page offers the accounts and the participant picks theirs.
+    let mut auth = start_auth(auth_cmd(&sim, dir.path(), "P03", &["--no-listen"]));
+    assert!(!auth.url.contains("login_hint"), "{}", auth.url);
+    let location = choose_account(&sim, &auth.url, &accounts[3].email);
+    writeln!(auth.child.stdin.take().unwrap(), "{location}").unwrap();
+    let (ok, p03_out) = auth.finish();
+    assert!(ok, "{p03_out}");
+
+    for (id, account, out) in [
+        ("P01", 1, &p01_out),
+        ("P02", 2, &p02_out),
+        ("P03", 3, &p03_out),
+    ] {
         let path = dir.path().join(format!("configs/{id}.json"));
         let cfg = assert_authorized(&path, out);
         assert_eq!(cfg.extra["user"], id);
@@ -152,19 +167,25 @@ fn two_participants_enroll_by_loopback_and_by_paste_each_with_their_own_account(
     assert_eq!(configs.permissions().mode() & 0o777, 0o700);
 
     // The cohort syncs both, each from their own account; account 0 is nobody's.
-    let o = sync(&sim, dir.path());
+    let o = sync_cohort(&sim, dir.path(), &[]);
     let t = text(&o);
-    assert!(o.status.success() && t.contains("Synced 2 of 2"), "{t}");
+    assert!(o.status.success() && t.contains("Synced 3 of 3"), "{t}");
     assert_eq!(sim.control().counters_for(0).data_requests, 0);
-    assert!(sim.control().counters_for(1).data_requests > 0);
-    assert!(sim.control().counters_for(2).data_requests > 0);
-    for id in ["P01", "P02"] {
+    for k in 1..4 {
+        assert!(sim.control().counters_for(k).data_requests > 0);
+    }
+    for id in ["P01", "P02", "P03"] {
         assert!(dir.path().join(format!("st/heart_rate/user={id}")).is_dir());
     }
     // No address anywhere on disk: configs, store, ledgers.
     for (path, body) in all_files(dir.path()) {
         for a in &accounts {
-            assert!(!body.contains(&a.email), "{} holds {}", path.display(), a.email);
+            assert!(
+                !body.contains(&a.email),
+                "{} holds {}",
+                path.display(),
+                a.email
+            );
         }
     }
 }
@@ -181,12 +202,14 @@ fn a_revoked_grant_renewed_by_auth_is_stored_by_the_next_sync() {
     enroll_by_paste(&sim, dir.path(), "P02", 1);
     sim.control().revoke(1);
 
-    let o = sync(&sim, dir.path());
+    let o = sync_cohort(&sim, dir.path(), &[]);
     let t = text(&o);
     assert!(!o.status.success(), "{t}");
     assert!(
         t.contains("FAILED P02")
-            && t.contains("fix: have P02 authorize again: fitbit auth --cohort cohort.csv --participant P02"),
+            && t.contains(
+                "fix: have P02 authorize again: fitbit auth --cohort cohort.csv --participant P02"
+            ),
         "{t}"
     );
 
@@ -204,7 +227,7 @@ fn a_revoked_grant_renewed_by_auth_is_stored_by_the_next_sync() {
     assert_eq!(renewed.extra["user"], "P02");
 
     let before = sim.control().counters_for(1).data_requests;
-    let o = sync(&sim, dir.path());
+    let o = sync_cohort(&sim, dir.path(), &[]);
     let t = text(&o);
     assert!(o.status.success() && t.contains("Synced 2 of 2"), "{t}");
     assert!(sim.control().counters_for(1).data_requests > before);
@@ -226,7 +249,10 @@ fn enrollment_errors_say_what_to_do_and_touch_no_file() {
     assert!(t.contains("nope.json") && t.contains("--app"), "{t}");
     std::fs::remove_file(dir.path().join("cohort_client.json")).unwrap();
     let t = fail(&[], "P01");
-    assert!(t.contains("cohort_client.json") && t.contains("--app"), "{t}");
+    assert!(
+        t.contains("cohort_client.json") && t.contains("--app"),
+        "{t}"
+    );
     assert!(!dir.path().join("configs").exists(), "nothing was created");
 
     std::fs::create_dir(dir.path().join("configs")).unwrap();
@@ -244,5 +270,9 @@ fn enrollment_errors_say_what_to_do_and_touch_no_file() {
     let mut c = fitbit(&sim, dir.path());
     c.args(["auth", "--participant", "P01"]);
     let o = run(c);
-    assert!(!o.status.success() && text(&o).contains("--cohort"), "{}", text(&o));
+    assert!(
+        !o.status.success() && text(&o).contains("--cohort"),
+        "{}",
+        text(&o)
+    );
 }

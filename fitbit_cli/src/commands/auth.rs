@@ -83,7 +83,10 @@ fn enroll(cohort_path: &Path, id: &str, args: &Args) -> Result<()> {
         AppSource::Participant => "the app already in it".to_string(),
     };
     if enrollment.renewing() {
-        println!("Renewing {id}'s authorization in {} ({app}).", config.display());
+        println!(
+            "Renewing {id}'s authorization in {} ({app}).",
+            config.display()
+        );
     } else {
         println!("Enrolling {id}: a new config {} ({app}).", config.display());
     }

@@ -66,6 +66,26 @@ pub fn config(sim: &SimHandle, dir: &Path, provider: Provider, expires_in: i64) 
     path
 }
 
+/// `fitbit sync --cohort cohort.csv --store st` over 2026-10-10..12, three participants at once.
+pub fn sync_cohort(sim: &SimHandle, dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut c = fitbit(sim, dir);
+    c.args([
+        "sync",
+        "--cohort",
+        "cohort.csv",
+        "--store",
+        "st",
+        "--start",
+        "2026-10-10",
+        "--end",
+        "2026-10-12",
+        "--jobs",
+        "3",
+    ]);
+    c.args(extra);
+    run(c)
+}
+
 /// A Google-era export under `dir/Takeout`: one `*_GoogleData/heart_rate_2024-10-27.csv` (the
 /// fixture: 7 samples, UTC `Z` instants, on Berlin's DST fall-back day).
 pub fn google_export(dir: &Path) {

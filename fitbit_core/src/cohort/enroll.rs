@@ -74,7 +74,10 @@ impl Enrollment {
             (None, Some(cfg)) => (AppSource::Participant, cfg),
             (None, None) => {
                 let path = cohort.dir().join(CLIENT_TEMPLATE);
-                (AppSource::Template(path.clone()), load_app(&path, cohort, id)?)
+                (
+                    AppSource::Template(path.clone()),
+                    load_app(&path, cohort, id)?,
+                )
             }
         };
         Ok(Enrollment {
@@ -126,7 +129,11 @@ impl Enrollment {
         auth: &AuthRequest,
         code: &str,
     ) -> Result<Config> {
-        if let Some(dir) = self.participant.config.parent().filter(|d| !d.as_os_str().is_empty())
+        if let Some(dir) = self
+            .participant
+            .config
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
         {
             create_private_dir(dir)?;
         }
@@ -185,8 +192,7 @@ mod tests {
     use crate::http::{FnTransport, Request, Response};
     use crate::secret::Secret;
 
-    const GOOGLE: &str =
-        r#"{"client_id":"1-a.apps.googleusercontent.com","client_secret":"app-secret","access_token":"tmpl-at","refresh_token":"tmpl-rt","redirect_uri":"http://localhost:8080"}"#;
+    const GOOGLE: &str = r#"{"client_id":"1-a.apps.googleusercontent.com","client_secret":"app-secret","access_token":"tmpl-at","refresh_token":"tmpl-rt","redirect_uri":"http://localhost:8080"}"#;
 
     fn study(files: &[(&str, &str)]) -> (tempfile::TempDir, Cohort) {
         let dir = tempfile::tempdir().unwrap();
@@ -234,7 +240,11 @@ mod tests {
         assert_eq!(disk, cfg);
         assert_eq!(disk.client_secret, Secret::new("app-secret"));
         assert_eq!(disk.access_token, Secret::new("p-at"));
-        assert_eq!(disk.refresh_token, Secret::new("p-rt"), "never the template's");
+        assert_eq!(
+            disk.refresh_token,
+            Secret::new("p-rt"),
+            "never the template's"
+        );
         assert_eq!(disk.extra["user"], "P01");
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -267,13 +277,17 @@ mod tests {
     #[test]
     fn errors_name_the_fix_and_touch_nothing() {
         let (dir, cohort) = study(&[]);
-        let e = Enrollment::prepare(&cohort, "P01", None).unwrap_err().to_string();
+        let e = Enrollment::prepare(&cohort, "P01", None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(CLIENT_TEMPLATE) && e.contains("--app"), "{e}");
         let e = Enrollment::prepare(&cohort, "P01", Some(&dir.path().join("nope.json")))
             .unwrap_err()
             .to_string();
         assert!(e.contains("nope.json") && e.contains("--app"), "{e}");
-        let e = Enrollment::prepare(&cohort, "P09", None).unwrap_err().to_string();
+        let e = Enrollment::prepare(&cohort, "P09", None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("P09,configs/P09.json"), "{e}");
         assert!(!dir.path().join("configs").exists());
 
