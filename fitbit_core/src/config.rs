@@ -97,7 +97,8 @@ impl Config {
     /// ```
     pub fn from_json(text: &str, path: impl AsRef<Path>) -> Result<Config> {
         let path = path.as_ref();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // The BOM is one character (3 bytes), so this cut is at a character boundary.
+        let text = &text[text.len() - crate::source::json::without_bom(text.as_bytes()).len()..];
         let value: Value = serde_json::from_str(text).map_err(|e| Error::ConfigSyntax {
             path: path.to_path_buf(),
             line: e.line(),
