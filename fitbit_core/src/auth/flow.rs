@@ -10,12 +10,16 @@ use chrono::Utc;
 use super::pkce::{Pkce, random_state};
 use super::token::{exchange_request, parse_token_response};
 use crate::config::{Config, ConfigStore};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, query_value};
 use crate::provider::{Endpoints, Provider};
 use crate::{Error, Result};
 
+/// The Google Health scope that covers heart rate, HRV and resting heart rate.
+pub const GOOGLE_HEALTH_METRICS_SCOPE: &str =
+    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
+
 const GOOGLE_SCOPES: &[&str] = &[
-    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly",
+    GOOGLE_HEALTH_METRICS_SCOPE,
     "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly",
     "https://www.googleapis.com/auth/googlehealth.sleep.readonly",
     "https://www.googleapis.com/auth/googlehealth.settings.readonly",
@@ -68,13 +72,6 @@ pub struct AuthRequest {
     pub redirect_uri: String,
 }
 
-fn enc(s: &str) -> String {
-    // form_urlencoded writes a space as '+', and encodes a literal '+' as %2B.
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 impl AuthRequest {
     /// A new attempt with a fresh `state` and PKCE pair.
     ///
@@ -111,7 +108,7 @@ impl AuthRequest {
         let sep = if base.contains('?') { '&' } else { '?' };
         let query = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .map(|(k, v)| format!("{k}={}", query_value(v)))
             .collect::<Vec<_>>()
             .join("&");
         let url = format!("{base}{sep}{query}");

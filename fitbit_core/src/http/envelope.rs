@@ -9,12 +9,11 @@
 
 use serde::Deserialize;
 
+use crate::auth::flow::GOOGLE_HEALTH_METRICS_SCOPE;
 use crate::error::{ApiErrorKind, Error};
 use crate::provider::Provider;
+use crate::source::json::without_bom;
 
-/// The Google Health scope that covers heart rate and HRV.
-pub const GOOGLE_HEALTH_METRICS_SCOPE: &str =
-    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -97,7 +96,7 @@ pub(crate) struct ErrorBody {
 
 /// Parses either envelope; `None` if the body is neither (HTML, empty, ...).
 pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
-    let body = strip_bom(body);
+    let body = without_bom(body);
     let env: Envelope = serde_json::from_slice(body).ok()?;
     Some(match env {
         Envelope::Fitbit(f) => {
@@ -338,7 +337,7 @@ fn generic_hint(status: u16) -> String {
 
 /// A short, redacted, single-line excerpt of a body that is not a known envelope.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(strip_bom(body));
+    let text = String::from_utf8_lossy(without_bom(body));
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let red = redact_tokens(&one_line);
     if red.is_empty() {
@@ -349,11 +348,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         out.push('…');
     }
     out
-}
-
-/// Drops a leading UTF-8 byte-order mark.
-pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// Replaces token-like substrings with `[redacted]`: runs of at least 20 token characters
