@@ -166,13 +166,12 @@ impl Importer<'_> {
         };
         let json = p.kind == Some(FileKind::LegacyHrJson);
         let (mut late, mut gap) = (0, 0);
-        let mut prev = None;
+        let mut clock = res.for_file();
         for r in p.hr {
-            let Some(time) = res.timestamp(r.time, json, prev) else {
+            let Some(time) = clock.timestamp(r.time, json) else {
                 gap += 1;
                 continue;
             };
-            prev = time.utc().map(|u| u.naive_utc());
             if self.in_range(time.local.date())
                 && !self.days.push_hr(HrSample {
                     time,
@@ -183,13 +182,12 @@ impl Importer<'_> {
                 late += 1;
             }
         }
-        prev = None;
+        let mut clock = res.for_file();
         for r in p.hrv {
-            let Some(time) = res.timestamp(r.time, false, prev) else {
+            let Some(time) = clock.timestamp(r.time, false) else {
                 gap += 1;
                 continue;
             };
-            prev = time.utc().map(|u| u.naive_utc());
             let s = HrvSample {
                 time,
                 rmssd: r.rmssd,
@@ -261,13 +259,8 @@ pub(super) fn run(
     on_day: &mut dyn FnMut(DayData) -> Result<()>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary> {
-    if let (Some(s), Some(e)) = (opts.start, opts.end)
-        && s > e
-    {
-        return Err(Error::InvalidInput {
-            what: format!("date range {s} .. {e}"),
-            hint: "the start date must not be after the end date".into(),
-        });
+    if let (Some(s), Some(e)) = (opts.start, opts.end) {
+        crate::time::check_range(s, e)?;
     }
     let inv = archive::inventory(path)?;
     let mut report = ImportReport {
