@@ -13,7 +13,8 @@ pub mod session;
 pub mod token;
 
 pub use flow::{
-    AuthRequest, GOOGLE_HEALTH_METRICS_SCOPE, complete, default_redirect_uri, listen_for_redirect, parse_redirect, scopes,
+    AuthRequest, GOOGLE_HEALTH_METRICS_SCOPE, complete, default_redirect_uri, listen_for_redirect,
+    parse_redirect, scopes,
 };
 pub use notebook::NotebookAuth;
 pub use pkce::{Pkce, random_state};

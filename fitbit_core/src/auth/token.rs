@@ -13,9 +13,9 @@ use serde::{Deserialize, Deserializer};
 use crate::config::Config;
 use crate::http::Request;
 use crate::http::envelope::{excerpt, parse_error_body, redact_tokens};
-use crate::source::json::without_bom;
 use crate::provider::{Endpoints, Provider};
 use crate::secret::Secret;
+use crate::source::json::without_bom;
 use crate::{Error, Result};
 
 /// A successful token response. `Debug` hides the tokens.

@@ -4,9 +4,9 @@
 use crate::DailyHrv;
 
 use super::clock;
-use crate::source::json::without_bom;
 use super::layout::FileKind;
 use super::parsed::{ParsedFile, RawHr, RawHrv, reason};
+use crate::source::json::without_bom;
 
 /// Column indices by header name (lower-cased, trimmed).
 struct Columns(Vec<String>);
