@@ -29,7 +29,6 @@ impl Zone {
             Zone::Fixed(f) => f,
         }
     }
-
 }
 
 /// The offsets of one file's local wall-clock times, in the file's (chronological) order: a
@@ -407,7 +406,11 @@ mod tests {
                     .map(|&t| file.timestamp(RawTime::Naive(t), true).unwrap())
                     .collect();
                 let offsets: Vec<_> = stamps.iter().map(|s| s.offset).collect();
-                assert_eq!(offsets, crate::time::attach_offsets(&locals, tz), "{tz} {step}");
+                assert_eq!(
+                    offsets,
+                    crate::time::attach_offsets(&locals, tz),
+                    "{tz} {step}"
+                );
                 let utc: Vec<_> = stamps.iter().map(|s| s.utc().unwrap()).collect();
                 assert!(utc.windows(2).all(|w| w[0] < w[1]), "{tz} {step}: {utc:?}");
                 assert_eq!(utc.len(), locals.len());
