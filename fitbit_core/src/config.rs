@@ -300,6 +300,17 @@ impl PartialEq for ConfigStore {
 
 impl Eq for ConfigStore {}
 
+impl TokenNote {
+    /// What to do about it, when anything: tokens only in memory are lost with the process,
+    /// and then the account must be authorized again.
+    pub fn fix(&self) -> Option<crate::Fix> {
+        match self {
+            TokenNote::InMemoryOnly { .. } => Some(crate::Fix::Reauthorize),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for TokenNote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -323,7 +334,7 @@ impl std::fmt::Display for TokenNote {
                 f,
                 "the new tokens could not be saved to {} nor to {} ({error}); only this process \
                  has them and it retries the save before each request. Free disk space or make \
-                 the folder writable now, or run `fitbit auth` afterwards",
+                 the folder writable now; once this process ends without a save, authorize again",
                 config.display(),
                 recovery.display()
             ),

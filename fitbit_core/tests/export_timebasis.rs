@@ -126,7 +126,7 @@ fn tz_override_wins_over_the_evidence_and_says_so() {
     assert!(
         s.report
             .time_basis
-            .contains("set by --tz local:Europe/Berlin"),
+            .contains("as chosen: local:Europe/Berlin"),
         "{}",
         s.report.time_basis
     );
@@ -207,7 +207,10 @@ fn dst_fall_back_hourly_new_york_matches_the_api_rule() {
     );
     let locals: Vec<_> = d.hr.iter().map(|s| s.time.local).collect();
     let offsets: Vec<_> = d.hr.iter().map(|s| s.time.offset).collect();
-    assert_eq!(offsets, fitbit_core::time::attach_offsets(&locals, new_york));
+    assert_eq!(
+        offsets,
+        fitbit_core::time::attach_offsets(&locals, new_york)
+    );
     assert_true_instants(&days, new_york);
 }
 

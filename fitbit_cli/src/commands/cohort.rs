@@ -25,6 +25,7 @@ fn fix_command(fix: Fix, cohort: &Cohort, id: &str) -> String {
         }
         Fix::RepairConfig => format!("repair or recreate {config}: fitbit --config {config} auth"),
         Fix::RetryLater => "run the same sync again later".into(),
+        other => crate::fix::command(other),
     }
 }
 

@@ -191,13 +191,13 @@ impl RedirectParams {
         }
         if let Some(err) = self.error {
             let message = if err == "access_denied" {
-                "access was denied on the consent page (error=access_denied): run `fitbit auth` \
-                 again and click Allow, granting every permission"
+                "access was denied on the consent page (error=access_denied): authorize again \
+                 and click Allow, granting every permission"
                     .to_string()
             } else {
                 format!(
                     "the provider answered error={err}{}: check the app's redirect URI and client \
-                     id, then run `fitbit auth` again",
+                     id, then authorize again",
                     self.description
                         .map(|d| format!(" ({d})"))
                         .unwrap_or_default()
@@ -208,8 +208,8 @@ impl RedirectParams {
         if self.state.as_deref() != Some(expected_state) {
             return Err(Error::Authorization {
                 message: "the `state` in the redirect does not match this authorization attempt \
-                          (an old link, or a forged redirect): run `fitbit auth` again and use \
-                          the newest link"
+                          (an old link, or a forged redirect): authorize again and use the \
+                          newest link"
                     .into(),
             });
         }
@@ -376,7 +376,7 @@ pub fn complete(
         return Err(Error::InvalidInput {
             what: "authorization".into(),
             hint: format!(
-                "the link was made for client id {} but {} now holds {}: run `fitbit auth` again",
+                "the link was made for client id {} but {} now holds {}: authorize again",
                 auth.client_id,
                 store.path().display(),
                 cfg.client_id
