@@ -216,6 +216,24 @@ pub(crate) fn read_hms(b: &[u8]) -> Option<chrono::NaiveTime> {
     chrono::NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?)
 }
 
+/// Checks that `start..=end` is a range: the end on or after the start.
+///
+/// ```
+/// use fitbit_core::{time::check_range, chrono::NaiveDate};
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// assert!(check_range(d(1, 1), d(1, 1)).is_ok());
+/// assert!(check_range(d(1, 2), d(1, 1)).is_err());
+/// ```
+pub fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
+    if end < start {
+        return Err(Error::InvalidInput {
+            what: format!("date range {start} to {end}"),
+            hint: "the end date must be on or after the start date".into(),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,22 +405,4 @@ mod tests {
             assert_eq!(parse_google_offset(bad), None, "{bad:?}");
         }
     }
-}
-
-/// Checks that `start..=end` is a range: the end on or after the start.
-///
-/// ```
-/// use fitbit_core::{time::check_range, chrono::NaiveDate};
-/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-/// assert!(check_range(d(1, 1), d(1, 1)).is_ok());
-/// assert!(check_range(d(1, 2), d(1, 1)).is_err());
-/// ```
-pub fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} to {end}"),
-            hint: "the end date must be on or after the start date".into(),
-        });
-    }
-    Ok(())
 }

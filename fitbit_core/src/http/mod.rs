@@ -34,6 +34,13 @@ pub(crate) fn query_value(s: &str) -> String {
         .replace('+', "%20")
 }
 
+/// An authorized GET: the sources call this and get the body of a 2xx answer, or an [`crate::Error`]
+/// already mapped from the provider's error envelope.
+pub trait ApiGet {
+    /// GET `url` (absolute) with a valid bearer token; refresh once on 401 and retry.
+    fn get(&mut self, url: &str) -> Result<Vec<u8>>;
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -44,11 +51,4 @@ mod tests {
         let url = url::Url::parse(&format!("http://h/?q={enc}")).unwrap();
         assert_eq!(url.query_pairs().next().unwrap().1, v);
     }
-}
-
-/// An authorized GET: the sources call this and get the body of a 2xx answer, or an [`crate::Error`]
-/// already mapped from the provider's error envelope.
-pub trait ApiGet {
-    /// GET `url` (absolute) with a valid bearer token; refresh once on 401 and retry.
-    fn get(&mut self, url: &str) -> Result<Vec<u8>>;
 }
