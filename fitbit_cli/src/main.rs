@@ -3,6 +3,7 @@
 
 mod commands;
 mod dates;
+mod fix;
 mod progress;
 
 use std::path::PathBuf;
@@ -73,6 +74,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(line) = fix::line(&e) {
+                eprintln!("{line}");
+            }
             ExitCode::FAILURE
         }
     }

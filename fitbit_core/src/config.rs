@@ -97,7 +97,8 @@ impl Config {
     /// ```
     pub fn from_json(text: &str, path: impl AsRef<Path>) -> Result<Config> {
         let path = path.as_ref();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // The BOM is one character (3 bytes), so this cut is at a character boundary.
+        let text = &text[text.len() - crate::source::json::without_bom(text.as_bytes()).len()..];
         let value: Value = serde_json::from_str(text).map_err(|e| Error::ConfigSyntax {
             path: path.to_path_buf(),
             line: e.line(),
@@ -299,6 +300,17 @@ impl PartialEq for ConfigStore {
 
 impl Eq for ConfigStore {}
 
+impl TokenNote {
+    /// What to do about it, when anything: tokens only in memory are lost with the process,
+    /// and then the account must be authorized again.
+    pub fn fix(&self) -> Option<crate::Fix> {
+        match self {
+            TokenNote::InMemoryOnly { .. } => Some(crate::Fix::Reauthorize),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for TokenNote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -322,7 +334,7 @@ impl std::fmt::Display for TokenNote {
                 f,
                 "the new tokens could not be saved to {} nor to {} ({error}); only this process \
                  has them and it retries the save before each request. Free disk space or make \
-                 the folder writable now, or run `fitbit auth` afterwards",
+                 the folder writable now; once this process ends without a save, authorize again",
                 config.display(),
                 recovery.display()
             ),

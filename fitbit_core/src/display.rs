@@ -16,9 +16,65 @@
 
 use polars::prelude::{AnyValue, DataFrame};
 
+use crate::source::export::ImportReport;
+use crate::{Error, Fix};
+
 use crate::table::format::{
     DatetimeStyle, push_date, push_datetime, push_float, text as cell_text, to_millis,
 };
+
+/// A [`Fix`] in the notebooks' words: the cell to run or the setting to change.
+///
+/// ```
+/// use fitbit_core::{Fix, display::notebook_fix};
+/// assert!(notebook_fix(Fix::Reauthorize).contains("update_token.ipynb"));
+/// assert!(notebook_fix(Fix::SetTimeZone).contains("tz:"));
+/// ```
+pub fn notebook_fix(fix: Fix) -> String {
+    let auth = "run section 4, \"Authorize from inside the notebook\", of update_token.ipynb";
+    match fix {
+        Fix::Enroll => format!(
+            "copy fb_conf.example.json to fb_conf.json beside the notebooks, fill in client_id \
+             and client_secret, then {auth}"
+        ),
+        Fix::Reauthorize => auth.to_string(),
+        Fix::RepairConfig => {
+            "repair fb_conf.json by hand (it was not changed), then run the cell again".into()
+        }
+        Fix::RetryLater => "run the cell again later".into(),
+        Fix::WaitForLock => "wait for the other sync to finish, then run the cell again".into(),
+        Fix::SetTimeZone => "in the import cell, pass your zone: `ImportOptions { tz: \
+                             \"Europe/Berlin\".parse()?, ..Default::default() }`"
+            .into(),
+        Fix::ChooseExportClock => "in the import cell, say how the heart_rate JSON is read: \
+                                   `ImportOptions { tz: \"utc:Europe/Berlin\".parse()?, .. }` \
+                                   (UTC, shown in your zone) or `\"local:Europe/Berlin\"` \
+                                   (wall-clock time)"
+            .into(),
+        Fix::ReadExport => "read your Google Takeout export with import_export.ipynb".into(),
+    }
+}
+
+/// An error as a notebook shows it: the library's message, then what to do in the notebooks.
+///
+/// ```
+/// use fitbit_core::{Error, Provider, display::explain};
+/// let e = Error::Reauthorize { provider: Provider::Fitbit, detail: "invalid_grant".into() };
+/// let text = explain(&e);
+/// assert!(text.starts_with(&e.to_string()));
+/// assert!(text.contains("update_token.ipynb"));
+/// ```
+pub fn explain(e: &Error) -> String {
+    match e.fix() {
+        Some(fix) => format!("{e}\nIn the notebooks: {}", notebook_fix(fix)),
+        None => e.to_string(),
+    }
+}
+
+/// An import report with its fixes as notebook settings (see [`ImportReport::render`]).
+pub fn import_report(report: &ImportReport) -> String {
+    report.render(notebook_fix).to_string()
+}
 
 /// HTML shown by notebooks as `text/html`.
 #[derive(Clone, PartialEq, Eq)]

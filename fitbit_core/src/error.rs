@@ -1,8 +1,10 @@
 //! One error type for the whole crate. Every message says what went wrong and what to do next,
-//! and none of them contains a secret.
+//! and none of them contains a secret. What to do is also data, [`Error::fix`]: the messages
+//! name no command-line flag or notebook cell; the front ends render the [`Fix`] in their words.
 
 use std::path::PathBuf;
 
+use crate::fix::Fix;
 use crate::provider::Provider;
 
 /// Shorthand for `Result<T, fitbit_core::Error>`.
@@ -77,8 +79,10 @@ pub enum Error {
         kind: ApiErrorKind,
         /// The API's message, redacted.
         message: String,
-        /// What to do next (may be empty).
+        /// What to do next, in words (may be empty).
         hint: String,
+        /// What to do next, as data.
+        fix: Option<Fix>,
     },
     /// HTTP 200 without `activities-heart-intraday`: the app is not of type Personal.
     IntradayUnavailable,
@@ -217,7 +221,7 @@ impl std::fmt::Display for Error {
             ConfigMissing { path } => write!(
                 f,
                 "config file {} not found: copy fb_conf.example.json to {} and fill in your \
-                 client_id and client_secret, then run `fitbit auth` (or the notebook's auth cell)",
+                 client_id and client_secret, then authorize",
                 path.display(),
                 path.display()
             ),
@@ -246,14 +250,12 @@ impl std::fmt::Display for Error {
                 Provider::Google => write!(
                     f,
                     "Google refused the refresh token ({detail}). Apps in Testing status lose \
-                     their refresh token 7 days after consent. Run `fitbit auth` (or the auth \
-                     cell in update_token.ipynb) to authorize again"
+                     their refresh token 7 days after consent: authorize again"
                 ),
                 Provider::Fitbit => write!(
                     f,
                     "Fitbit refused the refresh token ({detail}). Refresh tokens are single-use; \
-                     this one was used or revoked. Run `fitbit auth` (or the auth cell in \
-                     update_token.ipynb) to authorize the app again"
+                     this one was used or revoked: authorize the app again"
                 ),
             },
             TokenEndpoint {
@@ -273,6 +275,7 @@ impl std::fmt::Display for Error {
                 kind,
                 message,
                 hint,
+                ..
             } => {
                 match kind {
                     ApiErrorKind::Unrecognized => {
@@ -289,13 +292,13 @@ impl std::fmt::Display for Error {
                 f,
                 "the response has no intraday data (`activities-heart-intraday`): intraday heart \
                  rate and HRV need a Fitbit app of type Personal. Change the app type at \
-                 dev.fitbit.com/apps, then run `fitbit auth` again"
+                 dev.fitbit.com/apps, then authorize again"
             ),
             LegacyApiGone => write!(
                 f,
                 "the legacy Fitbit Web API answered 410 Gone: Google shut it down on 2026-11-02. \
                  Switch to the Google Health API (see the README, section \"Google Health API \
-                 setup\") or read your data export with `fitbit import`"
+                 setup\") or read your data export (Google Takeout) instead"
             ),
             Network { url, message } => write!(
                 f,
@@ -317,7 +320,7 @@ impl std::fmt::Display for Error {
             Locked { path, holder } => write!(
                 f,
                 "another sync is running on this store ({}; lock {}): wait for it to finish, \
-                 or run again with --wait",
+                 then run again",
                 if holder.is_empty() {
                     "holder unknown"
                 } else {
@@ -351,6 +354,38 @@ impl From<polars::error::PolarsError> for Error {
 }
 
 impl Error {
+    /// What would fix it, when the user can do something: the front ends render this (the CLI
+    /// as its command or flag, the notebooks as the cell to run).
+    ///
+    /// ```
+    /// use fitbit_core::{Error, Fix};
+    /// let locked = Error::Locked { path: "store/.lock".into(), holder: String::new() };
+    /// assert_eq!(locked.fix(), Some(Fix::WaitForLock));
+    /// assert!(!locked.to_string().contains("--"));
+    /// ```
+    pub fn fix(&self) -> Option<Fix> {
+        use Error::*;
+        match self {
+            ConfigMissing { .. } => Some(Fix::Enroll),
+            ConfigSyntax { .. } | ConfigField { .. } => Some(Fix::RepairConfig),
+            Reauthorize { .. } | TokenEndpoint { .. } | Authorization { .. } => {
+                Some(Fix::Reauthorize)
+            }
+            IntradayUnavailable => Some(Fix::Reauthorize),
+            Api { fix, .. } => *fix,
+            LegacyApiGone => Some(Fix::ReadExport),
+            Network { .. } | BudgetSpent { .. } => Some(Fix::RetryLater),
+            Locked { .. } => Some(Fix::WaitForLock),
+            Io { .. }
+            | Parse { .. }
+            | InvalidInput { .. }
+            | Export { .. }
+            | Table(_)
+            | Plot(_)
+            | Store { .. } => None,
+        }
+    }
+
     /// An I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

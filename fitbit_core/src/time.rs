@@ -201,10 +201,62 @@ pub fn parse_google_offset(s: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * secs)
 }
 
+/// A wall-clock `HH:MM:SS` text (exactly 8 bytes), read by hand: the crate's one reader of it,
+/// for the Fitbit intraday dataset (86,400 per 1sec day) and the export's timestamps.
+pub(crate) fn read_hms(b: &[u8]) -> Option<chrono::NaiveTime> {
+    let b: &[u8; 8] = b.try_into().ok()?;
+    let two = |i: usize| {
+        let (a, c) = (b[i], b[i + 1]);
+        (a.is_ascii_digit() && c.is_ascii_digit())
+            .then(|| u32::from(a - b'0') * 10 + u32::from(c - b'0'))
+    };
+    if b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?)
+}
+
+/// Checks that `start..=end` is a range: the end on or after the start.
+///
+/// ```
+/// use fitbit_core::{time::check_range, chrono::NaiveDate};
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// assert!(check_range(d(1, 1), d(1, 1)).is_ok());
+/// assert!(check_range(d(1, 2), d(1, 1)).is_err());
+/// ```
+pub fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
+    if end < start {
+        return Err(Error::InvalidInput {
+            what: format!("date range {start} to {end}"),
+            hint: "the end date must be on or after the start date".into(),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono_tz::{America, Europe};
+
+    #[test]
+    fn hms_reads_only_a_valid_eight_byte_clock() {
+        let t = |h, m, s| chrono::NaiveTime::from_hms_opt(h, m, s);
+        assert_eq!(read_hms(b"00:00:00"), t(0, 0, 0));
+        assert_eq!(read_hms(b"23:59:59"), t(23, 59, 59));
+        for bad in [
+            &b"24:00:00"[..],
+            b"12:60:00",
+            b"12:00:60",
+            b"1:00:00",
+            b"12:00:000",
+            b"12-00-00",
+            b"1a:00:00",
+            b"",
+        ] {
+            assert_eq!(read_hms(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)
@@ -353,22 +405,4 @@ mod tests {
             assert_eq!(parse_google_offset(bad), None, "{bad:?}");
         }
     }
-}
-
-/// Checks that `start..=end` is a range: the end on or after the start.
-///
-/// ```
-/// use fitbit_core::{time::check_range, chrono::NaiveDate};
-/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-/// assert!(check_range(d(1, 1), d(1, 1)).is_ok());
-/// assert!(check_range(d(1, 2), d(1, 1)).is_err());
-/// ```
-pub fn check_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("date range {start} to {end}"),
-            hint: "the end date must be on or after the start date".into(),
-        });
-    }
-    Ok(())
 }

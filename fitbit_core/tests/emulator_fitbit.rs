@@ -119,7 +119,8 @@ fn reused_refresh_token_asks_to_authorize_again_and_keeps_the_file() {
         .ensure_token()
         .unwrap_err();
     assert!(matches!(err, Error::Reauthorize { .. }), "{err}");
-    assert!(err.to_string().contains("fitbit auth"));
+    assert!(err.to_string().contains("authorize the app again"), "{err}");
+    assert_eq!(err.fix(), Some(fitbit_core::Fix::Reauthorize));
     assert_eq!(
         std::fs::read(&copy).unwrap(),
         bytes,

@@ -127,7 +127,7 @@ fn testing_apps_lose_the_refresh_token_after_7_days() {
     assert!(matches!(e, Error::Reauthorize { .. }), "{e}");
     let msg = e.to_string();
     assert!(
-        msg.contains("7 days") && msg.contains("fitbit auth"),
+        msg.contains("7 days") && msg.contains("authorize again"),
         "{msg}"
     );
 }

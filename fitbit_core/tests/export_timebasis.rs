@@ -126,7 +126,7 @@ fn tz_override_wins_over_the_evidence_and_says_so() {
     assert!(
         s.report
             .time_basis
-            .contains("set by --tz local:Europe/Berlin"),
+            .contains("as chosen: local:Europe/Berlin"),
         "{}",
         s.report.time_basis
     );
@@ -175,6 +175,43 @@ fn dst_fall_back_keeps_both_hours_apart() {
     assert_true_instants(&days, berlin);
     let first = Utc.with_ymd_and_hms(2024, 10, 27, 0, 30, 0).unwrap();
     assert_eq!(at_0230[0].time.utc(), Some(first));
+}
+
+/// Hourly local wall-clock data through New York's fall-back: 01:00 is written twice, with
+/// nothing between. Both passes stay (25 hours), with the offsets the API parsers give the same
+/// clock readings (`time::attach_offsets`): one fall-back rule for every source.
+#[test]
+fn dst_fall_back_hourly_new_york_matches_the_api_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let new_york = tz("America/New_York");
+    legacy_export(dir.path(), new_york, date("2024-11-02"), 3, 3600, false);
+    let opts = ImportOptions {
+        tz: TzChoice::Local(new_york),
+        ..Default::default()
+    };
+    let (days, s) = run(dir.path(), &opts);
+    let d = days.iter().find(|d| d.date == date("2024-11-03")).unwrap();
+    assert_eq!(d.hr.len(), 25, "{}", s.report);
+    let at_0100: Vec<_> =
+        d.hr.iter()
+            .filter(|s| s.time.local.to_string() == "2024-11-03 01:00:00")
+            .collect();
+    assert_eq!(at_0100.len(), 2);
+    assert_eq!(
+        at_0100[0].time.utc(),
+        Some(Utc.with_ymd_and_hms(2024, 11, 3, 5, 0, 0).unwrap())
+    );
+    assert_eq!(
+        at_0100[1].time.utc(),
+        Some(Utc.with_ymd_and_hms(2024, 11, 3, 6, 0, 0).unwrap())
+    );
+    let locals: Vec<_> = d.hr.iter().map(|s| s.time.local).collect();
+    let offsets: Vec<_> = d.hr.iter().map(|s| s.time.offset).collect();
+    assert_eq!(
+        offsets,
+        fitbit_core::time::attach_offsets(&locals, new_york)
+    );
+    assert_true_instants(&days, new_york);
 }
 
 #[test]

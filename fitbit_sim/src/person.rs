@@ -126,26 +126,14 @@ impl Person {
             .local_minus_utc()
     }
 
-    /// The first UTC instant whose local wall clock is at or after `local` (DST gaps skip forward,
-    /// an ambiguous fall-back time takes its earlier instance).
+    /// [`local_to_utc`] in this person's zone.
     pub fn local_to_utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        let mut probe = local;
-        for _ in 0..4 {
-            if let Some(t) = self.tz.from_local_datetime(&probe).earliest() {
-                return t.with_timezone(&Utc);
-            }
-            probe += Duration::minutes(30);
-        }
-        // No zone has a gap longer than 2 hours; fall back to treating it as UTC.
-        DateTime::from_naive_utc_and_offset(local, Utc)
+        local_to_utc(self.tz, local)
     }
 
-    /// UTC bounds `[start, end)` of local calendar day `date` (25 h on a fall-back day).
+    /// [`day_bounds`] in this person's zone.
     pub fn day_bounds(&self, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = self.local_to_utc(date.and_time(chrono::NaiveTime::MIN));
-        let next = date.succ_opt().unwrap_or(date);
-        let end = self.local_to_utc(next.and_time(chrono::NaiveTime::MIN));
-        (start, end)
+        day_bounds(self.tz, date)
     }
 
     /// The local calendar date at instant `t`.
@@ -409,6 +397,33 @@ impl Person {
             non_rem_hr: (resting - 2.0 + 3.0 * self.unit2(T_HRV, d, 1 << 42)).round(),
         })
     }
+}
+
+/// The first UTC instant whose local wall clock in `tz` is at or after `local` (DST gaps skip
+/// forward, an ambiguous fall-back time takes its earlier instance): the emulator's one local
+/// midnight rule, for the served data and `gen_export`.
+///
+/// The emulator does not depend on `fitbit_core`: it is the independent model of the APIs the
+/// client is tested against, so it keeps its own copy of this rule (`fitbit_core::time::
+/// local_day_bounds` is the client's) rather than agree with the client by construction.
+pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
+    for _ in 0..4 {
+        if let Some(t) = tz.from_local_datetime(&probe).earliest() {
+            return t.with_timezone(&Utc);
+        }
+        probe += Duration::minutes(30);
+    }
+    // No zone has a gap longer than 2 hours; fall back to treating it as UTC.
+    DateTime::from_naive_utc_and_offset(local, Utc)
+}
+
+/// UTC bounds `[start, end)` of local calendar day `date` in `tz` (25 h on a fall-back day).
+pub fn day_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = local_to_utc(tz, date.and_time(chrono::NaiveTime::MIN));
+    let next = date.succ_opt().unwrap_or(date);
+    let end = local_to_utc(tz, next.and_time(chrono::NaiveTime::MIN));
+    (start, end)
 }
 
 pub(crate) fn round3(x: f64) -> f64 {

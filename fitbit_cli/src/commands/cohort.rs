@@ -30,6 +30,7 @@ fn fix_command(fix: Fix, cohort: &Cohort, id: &str) -> String {
             format!("repair {config} (or move it aside), then: {auth}")
         }
         Fix::RetryLater => "run the same sync again later".into(),
+        other => crate::fix::command(other),
     }
 }
 

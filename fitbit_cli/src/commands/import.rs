@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> Result<()> {
     )?;
     bar.finish_and_clear();
     let (Some(first), Some(last)) = (days.first().copied(), days.last().copied()) else {
-        println!("{}", summary.report);
+        println!("{}", summary.report.render(crate::fix::command));
         println!("No day with data in the selected range.");
         return Ok(());
     };
@@ -108,7 +108,7 @@ pub fn run(args: &Args) -> Result<()> {
     table::write_parquet(&mut df, p.with_extension("parquet"))?;
     println!("{} ({} measurements)", p.display(), hrv_samples.len());
     println!();
-    println!("{}", summary.report);
+    println!("{}", summary.report.render(crate::fix::command));
     Ok(())
 }
 
@@ -129,6 +129,6 @@ fn into_store(args: &Args, dir: &std::path::Path, opts: &ImportOptions) -> Resul
     }
     println!("Imported into {} as user {user}.", store.root().display());
     println!();
-    println!("{}", done.summary.report);
+    println!("{}", done.summary.report.render(crate::fix::command));
     Ok(())
 }

@@ -32,6 +32,9 @@ pub fn open_client(config: &Path, demo: bool) -> Result<Client> {
 pub fn report_token_note(client: &Client) {
     if let Some(note) = client.token_note() {
         eprintln!("warning: {note}");
+        if let Some(fix) = note.fix() {
+            eprintln!("  then: {}", crate::fix::command(fix));
+        }
     }
 }
 

@@ -169,6 +169,9 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
     }
     for f in &report.failures {
         println!("FAILED {}: {} days: {}", f.dataset, f.days, f.error);
+        if let Some(line) = crate::fix::line(&f.error) {
+            println!("  {line}");
+        }
     }
     Err(Error::Store {
         path: store.root().to_path_buf(),

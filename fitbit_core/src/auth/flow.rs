@@ -10,13 +10,17 @@ use chrono::Utc;
 use super::pkce::{Pkce, random_state};
 use super::token::{exchange_request, parse_token_response};
 use crate::config::{Config, ConfigStore};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, query_value};
 use crate::provider::{Endpoints, Provider};
 use crate::secret::Secret;
 use crate::{Error, Result};
 
+/// The Google Health scope that covers heart rate, HRV and resting heart rate.
+pub const GOOGLE_HEALTH_METRICS_SCOPE: &str =
+    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
+
 const GOOGLE_SCOPES: &[&str] = &[
-    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly",
+    GOOGLE_HEALTH_METRICS_SCOPE,
     "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly",
     "https://www.googleapis.com/auth/googlehealth.sleep.readonly",
     "https://www.googleapis.com/auth/googlehealth.settings.readonly",
@@ -103,13 +107,6 @@ impl std::fmt::Debug for AuthRequest {
     }
 }
 
-fn enc(s: &str) -> String {
-    // form_urlencoded writes a space as '+', and encodes a literal '+' as %2B.
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 impl AuthRequest {
     /// A new attempt with a fresh `state` and PKCE pair.
     ///
@@ -179,7 +176,7 @@ impl AuthRequest {
         let sep = if base.contains('?') { '&' } else { '?' };
         let query = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .map(|(k, v)| format!("{k}={}", query_value(v)))
             .collect::<Vec<_>>()
             .join("&");
         let url = format!("{base}{sep}{query}");
@@ -263,13 +260,13 @@ impl RedirectParams {
         }
         if let Some(err) = self.error {
             let message = if err == "access_denied" {
-                "access was denied on the consent page (error=access_denied): run `fitbit auth` \
-                 again and click Allow, granting every permission"
+                "access was denied on the consent page (error=access_denied): authorize again \
+                 and click Allow, granting every permission"
                     .to_string()
             } else {
                 format!(
                     "the provider answered error={err}{}: check the app's redirect URI and client \
-                     id, then run `fitbit auth` again",
+                     id, then authorize again",
                     self.description
                         .map(|d| format!(" ({d})"))
                         .unwrap_or_default()
@@ -280,8 +277,8 @@ impl RedirectParams {
         if self.state.as_deref() != Some(expected_state) {
             return Err(Error::Authorization {
                 message: "the `state` in the redirect does not match this authorization attempt \
-                          (an old link, or a forged redirect): run `fitbit auth` again and use \
-                          the newest link"
+                          (an old link, or a forged redirect): authorize again and use the \
+                          newest link"
                     .into(),
             });
         }
@@ -473,7 +470,7 @@ pub fn complete_with(
         return Err(Error::InvalidInput {
             what: "authorization".into(),
             hint: format!(
-                "the link was made for client id {} but {} now holds {}: run `fitbit auth` again",
+                "the link was made for client id {} but {} now holds {}: authorize again",
                 auth.client_id,
                 store.path().display(),
                 cfg.client_id

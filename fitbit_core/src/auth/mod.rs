@@ -13,8 +13,8 @@ pub mod session;
 pub mod token;
 
 pub use flow::{
-    AuthRequest, complete, complete_with, default_redirect_uri, listen_for_redirect,
-    parse_redirect, scopes, sends_login_hint,
+    AuthRequest, GOOGLE_HEALTH_METRICS_SCOPE, complete, complete_with, default_redirect_uri,
+    listen_for_redirect, parse_redirect, scopes, sends_login_hint,
 };
 pub use notebook::NotebookAuth;
 pub use pkce::{Pkce, random_state};

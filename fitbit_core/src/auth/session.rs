@@ -173,8 +173,7 @@ impl Session {
         if disk.refresh_token.is_empty() {
             return Err(Error::Authorization {
                 message: format!(
-                    "{} has no refresh token yet: run `fitbit auth` (or the auth cell in \
-                     update_token.ipynb) first",
+                    "{} has no refresh token yet: authorize first",
                     self.store.path().display()
                 ),
             });
@@ -552,7 +551,8 @@ mod tests {
         let mut s = session(&path, &server);
         assert!(s.token_status(Utc::now()).expired);
         let e = s.get("http://fake-fitbit/x").unwrap_err();
-        assert!(e.to_string().contains("fitbit auth"), "{e}");
+        assert!(e.to_string().contains("authorize first"), "{e}");
+        assert_eq!(e.fix(), Some(crate::Fix::Reauthorize));
         assert_eq!(server.lock().unwrap().refresh_calls, 0);
     }
 

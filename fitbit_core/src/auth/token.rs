@@ -12,9 +12,10 @@ use serde::{Deserialize, Deserializer};
 
 use crate::config::Config;
 use crate::http::Request;
-use crate::http::envelope::{excerpt, parse_error_body, redact_tokens, strip_bom};
+use crate::http::envelope::{excerpt, parse_error_body, redact_tokens};
 use crate::provider::{Endpoints, Provider};
 use crate::secret::Secret;
+use crate::source::json::without_bom;
 use crate::{Error, Result};
 
 /// A successful token response. `Debug` hides the tokens.
@@ -194,7 +195,7 @@ pub fn exchange_request(
 pub fn parse_token_response(provider: Provider, status: u16, body: &[u8]) -> Result<TokenResponse> {
     let what = format!("the {provider} token endpoint");
     if (200..300).contains(&status) {
-        let de = &mut serde_json::Deserializer::from_slice(strip_bom(body));
+        let de = &mut serde_json::Deserializer::from_slice(without_bom(body));
         let tok: TokenResponse =
             serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
                 what: what.clone(),

@@ -37,11 +37,12 @@ mod summary;
 pub use enroll::{AppSource, Enrollment};
 pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
 pub use run::{
-    CohortEvent, CohortOptions, CohortReport, DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Fix,
+    CohortEvent, CohortOptions, CohortReport, DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE,
     Outcome, ParticipantReport, sync_cohort,
 };
 pub use shard::Shard;
 pub use status::{ParticipantStatus, TokenState, cohort_status, status_csv};
 pub use summary::{participant_summary, scan_study};
 
+pub use crate::fix::Fix;
 pub use crate::store::UserId;

@@ -12,7 +12,7 @@ use super::{Cohort, Participant, Shard};
 use crate::http::Pacer;
 use crate::store::{Store, UserId};
 use crate::sync::{SyncEvent, SyncOptions, SyncReport, sync};
-use crate::{Client, Error, Result};
+use crate::{Client, Error, Fix, Result};
 
 /// Google's documented cap on users of an unverified app.
 pub const DEFAULT_MAX_USERS: usize = 100;
@@ -43,59 +43,6 @@ impl Default for CohortOptions {
             shard: Shard::ALL,
             project_per_minute: DEFAULT_PROJECT_PER_MINUTE,
             max_users: DEFAULT_MAX_USERS,
-        }
-    }
-}
-
-/// What the study coordinator should do about a failed participant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Fix {
-    /// Enroll them: there is no config yet (`fitbit auth --cohort FILE --participant ID`).
-    Enroll,
-    /// Authorize again: the grant was revoked, expired (Testing apps: 7 days) or lacks a scope
-    /// (`fitbit auth --cohort FILE --participant ID`).
-    Reauthorize,
-    /// Repair the participant's config file (it is not valid).
-    RepairConfig,
-    /// Nothing to change: run the sync again later (network, server error, a sync running).
-    RetryLater,
-}
-
-impl Fix {
-    /// The stable name written to the ledger and the status CSV.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fix::Enroll => "enroll",
-            Fix::Reauthorize => "reauthorize",
-            Fix::RepairConfig => "repair_config",
-            Fix::RetryLater => "retry_later",
-        }
-    }
-
-    /// Parses [`Fix::as_str`].
-    pub fn parse(s: &str) -> Option<Fix> {
-        [
-            Fix::Enroll,
-            Fix::Reauthorize,
-            Fix::RepairConfig,
-            Fix::RetryLater,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == s)
-    }
-
-    /// The fix for an error.
-    pub fn for_error(e: &Error) -> Fix {
-        match e {
-            Error::ConfigMissing { .. } => Fix::Enroll,
-            Error::ConfigSyntax { .. } | Error::ConfigField { .. } => Fix::RepairConfig,
-            Error::Reauthorize { .. }
-            | Error::TokenEndpoint { .. }
-            | Error::Authorization { .. } => Fix::Reauthorize,
-            Error::Api {
-                status: 401 | 403, ..
-            } => Fix::Reauthorize,
-            _ => Fix::RetryLater,
         }
     }
 }
@@ -222,7 +169,7 @@ pub fn sync_cohort(
             what: format!("a cohort of {} participants", all.len()),
             hint: format!(
                 "an unverified Google app may have at most {} users: have the app verified by \
-                 Google, then pass --max-users {} (or more)",
+                 Google, then raise the cohort's user limit (max_users) to {} or more",
                 opts.max_users,
                 all.len()
             ),
@@ -295,8 +242,9 @@ fn sync_one(
             // The collection window is over before the run's range starts: nothing to do.
             return Err(Error::InvalidInput {
                 what: format!("participant {} window", p.id),
-                hint: "the run's --start/--end lie outside this participant's collection window"
-                    .into(),
+                hint:
+                    "the run's start and end dates lie outside this participant's collection window"
+                        .into(),
             });
         }
         let mut sopts = opts.sync.clone();

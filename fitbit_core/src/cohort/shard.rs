@@ -31,7 +31,7 @@ impl Shard {
     pub fn parse(s: &str) -> Result<Shard> {
         let bad = || Error::InvalidInput {
             what: format!("shard {s:?}"),
-            hint: "write I/N with 1 <= I <= N, e.g. --shard 1/2 on one machine and 2/2 on another"
+            hint: "write I/N with 1 <= I <= N, e.g. shard 1/2 on one machine and 2/2 on another"
                 .into(),
         };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;

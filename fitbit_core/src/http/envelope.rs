@@ -9,12 +9,11 @@
 
 use serde::Deserialize;
 
+use crate::auth::flow::GOOGLE_HEALTH_METRICS_SCOPE;
 use crate::error::{ApiErrorKind, Error};
+use crate::fix::Fix;
 use crate::provider::Provider;
-
-/// The Google Health scope that covers heart rate and HRV.
-pub const GOOGLE_HEALTH_METRICS_SCOPE: &str =
-    "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly";
+use crate::source::json::without_bom;
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -97,7 +96,7 @@ pub(crate) struct ErrorBody {
 
 /// Parses either envelope; `None` if the body is neither (HTML, empty, ...).
 pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
-    let body = strip_bom(body);
+    let body = without_bom(body);
     let env: Envelope = serde_json::from_slice(body).ok()?;
     Some(match env {
         Envelope::Fitbit(f) => {
@@ -179,7 +178,7 @@ pub fn api_error(provider: Provider, status: u16, body: &[u8]) -> Error {
         return Error::LegacyApiGone;
     }
     let parsed = parse_error_body(body);
-    let (kind, message, hint) = match &parsed {
+    let (kind, message, (hint, fix)) = match &parsed {
         Some(b) => {
             let kind = if b.oauth {
                 ApiErrorKind::OAuth {
@@ -210,6 +209,7 @@ pub fn api_error(provider: Provider, status: u16, body: &[u8]) -> Error {
         kind,
         message,
         hint,
+        fix,
     }
 }
 
@@ -230,81 +230,99 @@ pub fn is_token_expired(provider: Provider, status: u16, body: &[u8]) -> bool {
     }
 }
 
-fn hint_for(provider: Provider, status: u16, b: &ErrorBody) -> String {
+/// What to do about an error answer: in words (no command or flag: the front ends render the
+/// [`Fix`]), and as data.
+fn hint_for(provider: Provider, status: u16, b: &ErrorBody) -> (String, Option<Fix>) {
     let kind = b.kind.as_str();
     let reason = b.reason.as_deref().unwrap_or("");
-    let reauth = "run `fitbit auth` (or the auth cell in update_token.ipynb) to authorize again";
-    let reconnect = "reconnect the app: remove it at https://myaccount.google.com/connections, \
-                     then run `fitbit auth` to authorize again";
+    let words = |s: &str| s.to_string();
+    let reauth = |why: &str| (format!("{why}: authorize again"), Some(Fix::Reauthorize));
     // Google-shaped bodies, from either host.
     if b.google_shape || provider == Provider::Google {
         if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || kind == "insufficient_scope" {
-            return format!(
-                "the token lacks the scope {GOOGLE_HEALTH_METRICS_SCOPE}: run `fitbit auth` again \
-                 and tick every permission on the consent screen"
+            return (
+                format!(
+                    "the token lacks the scope {GOOGLE_HEALTH_METRICS_SCOPE}: authorize again \
+                     and tick every permission on the consent screen"
+                ),
+                Some(Fix::Reauthorize),
             );
         }
         if reason == "ACCOUNT_NOT_LINKED" || kind == "FAILED_PRECONDITION" {
-            return "this Fitbit account is not linked to a Google account with a Google Health \
-                    profile: migrate it to a Google account in the Fitbit app, then run `fitbit \
-                    auth` again"
-                .into();
+            return (
+                words(
+                    "this Fitbit account is not linked to a Google account with a Google Health \
+                     profile: migrate it to a Google account in the Fitbit app, then authorize \
+                     again",
+                ),
+                Some(Fix::Reauthorize),
+            );
         }
         if reason == "SERVICE_DISABLED" {
-            return "enable the Google Health API in your Google Cloud project (APIs & Services), \
-                    then try again"
-                .into();
+            return (
+                words(
+                    "enable the Google Health API in your Google Cloud project (APIs & \
+                     Services), then try again",
+                ),
+                None,
+            );
         }
-        match (status, kind) {
-            (401, _) | (_, "UNAUTHENTICATED") => {
-                return format!("the access token was refused: {reauth}");
-            }
-            (403, _) | (_, "PERMISSION_DENIED") => {
-                if provider == Provider::Fitbit {
-                    return "the legacy Fitbit Web API refused access (seen after accounts moved \
-                            to Google): switch to the Google Health API or read your data export \
-                            with `fitbit import`"
-                        .into();
-                }
-                return reconnect.into();
-            }
-            (429, _) | (_, "RESOURCE_EXHAUSTED") => {
-                return "rate limit reached (300 requests per minute per user): back off and \
-                        retry in a minute"
-                    .into();
-            }
-            (400, _) | (_, "INVALID_ARGUMENT") => {
-                if b.violations.is_empty() {
-                    return "the request was rejected as invalid: check the data type, dates \
-                            and filter"
-                        .into();
-                }
-                return format!("the request was rejected: {}", b.violations.join("; "));
-            }
-            (404, _) => {
-                return "not found: check the data type id (hyphenated, e.g. heart-rate) and the \
-                        API version (v4)"
-                    .into();
-            }
-            _ => {}
-        }
-        return generic_hint(status);
+        return match (status, kind) {
+            (401, _) | (_, "UNAUTHENTICATED") => reauth("the access token was refused"),
+            (403, _) | (_, "PERMISSION_DENIED") if provider == Provider::Fitbit => (
+                words(
+                    "the legacy Fitbit Web API refused access (seen after accounts moved to \
+                     Google): switch to the Google Health API or read your data export",
+                ),
+                Some(Fix::ReadExport),
+            ),
+            (403, _) | (_, "PERMISSION_DENIED") => reauth(
+                "access was refused: reconnect the app (remove it at \
+                 https://myaccount.google.com/connections)",
+            ),
+            (429, _) | (_, "RESOURCE_EXHAUSTED") => (
+                words(
+                    "rate limit reached (300 requests per minute per user): back off and retry \
+                     in a minute",
+                ),
+                Some(Fix::RetryLater),
+            ),
+            (400, _) | (_, "INVALID_ARGUMENT") if b.violations.is_empty() => (
+                words("the request was rejected as invalid: check the data type, dates and filter"),
+                None,
+            ),
+            (400, _) | (_, "INVALID_ARGUMENT") => (
+                format!("the request was rejected: {}", b.violations.join("; ")),
+                None,
+            ),
+            (404, _) => (
+                words(
+                    "not found: check the data type id (hyphenated, e.g. heart-rate) and the API \
+                     version (v4)",
+                ),
+                None,
+            ),
+            _ => generic_hint(status),
+        };
     }
     // Fitbit envelope.
     match kind {
         "expired_token" | "invalid_token" => {
-            format!("the access token is no longer valid and refreshing did not help: {reauth}")
+            reauth("the access token is no longer valid and refreshing did not help")
         }
-        "insufficient_permissions" => "intraday heart rate and HRV need a Fitbit app of type \
-                                       Personal: change the app type at dev.fitbit.com/apps, then \
-                                       run `fitbit auth` again"
-            .into(),
-        "insufficient_scope" => "the app was not granted the needed scope: run `fitbit auth` \
-                                 again and grant the heartrate scope (tick every box on the \
-                                 consent page)"
-            .into(),
+        "insufficient_permissions" => reauth(
+            "intraday heart rate and HRV need a Fitbit app of type Personal: change the app type \
+             at dev.fitbit.com/apps",
+        ),
+        "insufficient_scope" => (
+            words(
+                "the app was not granted the needed scope: authorize again and grant the \
+                 heartrate scope (tick every box on the consent page)",
+            ),
+            Some(Fix::Reauthorize),
+        ),
         "invalid_client" | "authorization" | "oauth" => {
-            format!("check client_id and client_secret in the config, then {reauth}")
+            reauth("check client_id and client_secret in the config")
         }
         "validation" | "invalid_request" | "request" if status != 429 => {
             let mut h =
@@ -312,33 +330,44 @@ fn hint_for(provider: Provider, status: u16, b: &ErrorBody) -> String {
             if !b.violations.is_empty() {
                 h.push_str(&format!(" ({})", b.violations.join(", ")));
             }
-            h
+            (h, None)
         }
-        "not_found" => "not found: check the date range and the resource".into(),
+        "not_found" => (
+            words("not found: check the date range and the resource"),
+            None,
+        ),
         _ => match status {
-            401 => format!("the access token was refused: {reauth}"),
-            403 => "the app is not allowed to read this: intraday data needs a Personal app, \
-                    and the heartrate scope must be granted; run `fitbit auth` again"
-                .into(),
-            429 => "rate limit reached (150 requests per hour, reset at the top of the hour): \
-                    wait and try again"
-                .into(),
+            401 => reauth("the access token was refused"),
+            403 => reauth(
+                "the app is not allowed to read this: intraday data needs a Personal app, and the \
+                 heartrate scope must be granted",
+            ),
+            429 => (
+                words(
+                    "rate limit reached (150 requests per hour, reset at the top of the hour): \
+                     wait and try again",
+                ),
+                Some(Fix::RetryLater),
+            ),
             _ => generic_hint(status),
         },
     }
 }
 
-fn generic_hint(status: u16) -> String {
+fn generic_hint(status: u16) -> (String, Option<Fix>) {
     if status >= 500 {
-        "the server had a problem: try again later".into()
+        (
+            "the server had a problem: try again later".into(),
+            Some(Fix::RetryLater),
+        )
     } else {
-        String::new()
+        (String::new(), None)
     }
 }
 
 /// A short, redacted, single-line excerpt of a body that is not a known envelope.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(strip_bom(body));
+    let text = String::from_utf8_lossy(without_bom(body));
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let red = redact_tokens(&one_line);
     if red.is_empty() {
@@ -349,11 +378,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         out.push('…');
     }
     out
-}
-
-/// Drops a leading UTF-8 byte-order mark.
-pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// Replaces token-like substrings with `[redacted]`: runs of at least 20 token characters
@@ -462,7 +486,11 @@ mod tests {
             message.contains("https://developers.google.com/identity"),
             "{message}"
         );
-        assert!(hint.contains("fitbit auth"));
+        assert!(hint.contains("authorize again"), "{hint}");
+        assert_eq!(
+            api_error(Provider::Google, 401, GOOGLE_401.as_bytes()).fix(),
+            Some(Fix::Reauthorize)
+        );
 
         let (_, kind, _, hint) = api(api_error(
             Provider::Google,

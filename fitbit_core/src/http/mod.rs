@@ -25,9 +25,30 @@ pub use transport::{
 
 use crate::Result;
 
+/// Percent-encodes a URL query value: the crate's one encoder, for the authorize URL and the
+/// Google list queries. `byte_serialize` writes a space as `+` and a literal `+` as `%2B`, so
+/// every `+` left is a space: spell it `%20`, which every decoder reads as a space.
+pub(crate) fn query_value(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 /// An authorized GET: the sources call this and get the body of a 2xx answer, or an [`crate::Error`]
 /// already mapped from the provider's error envelope.
 pub trait ApiGet {
     /// GET `url` (absolute) with a valid bearer token; refresh once on 401 and retry.
     fn get(&mut self, url: &str) -> Result<Vec<u8>>;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_round_trip_spaces_and_pluses() {
+        let v = "date >= \"2026-09-01\" a+b/==";
+        let enc = super::query_value(v);
+        assert_eq!(enc, "date%20%3E%3D%20%222026-09-01%22%20a%2Bb%2F%3D%3D");
+        let url = url::Url::parse(&format!("http://h/?q={enc}")).unwrap();
+        assert_eq!(url.query_pairs().next().unwrap().1, v);
+    }
 }

@@ -33,7 +33,8 @@ pub(crate) fn decode_borrowed<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> 
     serde_json::from_slice(without_bom(body)).ok()
 }
 
-/// `body` without a leading UTF-8 byte order mark.
+/// `body` without a leading UTF-8 byte order mark: the crate's one BOM strip, for API bodies,
+/// export files and the config (Windows editors write one).
 pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
@@ -73,5 +74,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(decode::<Outer>(b"{\"a\":[]} trailing", "t").is_err());
+    }
+
+    #[test]
+    fn only_a_leading_bom_is_removed() {
+        assert_eq!(without_bom(b"\xEF\xBB\xBF{}"), b"{}");
+        assert_eq!(without_bom(b"{}\xEF\xBB\xBF"), b"{}\xEF\xBB\xBF");
+        assert_eq!(without_bom(b"\xEF\xBB"), b"\xEF\xBB");
+        assert_eq!(without_bom(b""), b"");
     }
 }

@@ -70,7 +70,7 @@ impl Store {
         if root.exists() && !root.is_dir() {
             return Err(Error::Store {
                 path: root.to_path_buf(),
-                message: "exists and is not a folder: give --store a folder path".into(),
+                message: "exists and is not a folder: give the store a folder path".into(),
             });
         }
         atomic::create_private_dir(&root.join(META_DIR))?;

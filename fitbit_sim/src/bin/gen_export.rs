@@ -104,16 +104,9 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Local midnight of `d` in `tz`, as a UTC clock reading (the emulator's one rule).
 fn local_midnight_utc(tz: Tz, d: NaiveDate) -> NaiveDateTime {
-    let mut t = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    // midnight may not exist in a few zones' DST gaps: take the first existing time
-    for _ in 0..4 {
-        if let Some(x) = tz.from_local_datetime(&t).earliest() {
-            return x.naive_utc();
-        }
-        t += Duration::minutes(30);
-    }
-    t
+    fitbit_sim::person::day_bounds(tz, d).0.naive_utc()
 }
 
 fn local_of(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {

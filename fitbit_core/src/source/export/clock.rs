@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::timebasis::RawTime;
+use crate::time::read_hms;
 
 fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() {
@@ -11,14 +12,6 @@ fn digits(s: &[u8]) -> Option<u32> {
     s.iter().try_fold(0u32, |acc, b| {
         b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
     })
-}
-
-fn hms(s: &[u8]) -> Option<NaiveTime> {
-    // HH:MM:SS
-    if s.len() != 8 || s[2] != b':' || s[5] != b':' {
-        return None;
-    }
-    NaiveTime::from_hms_opt(digits(&s[0..2])?, digits(&s[3..5])?, digits(&s[6..8])?)
 }
 
 /// Legacy JSON `dateTime`: `MM/DD/YY HH:MM:SS` (years 2000–2099), no zone.
@@ -32,7 +25,7 @@ pub fn legacy(s: &str) -> Option<NaiveDateTime> {
         digits(&b[0..2])?,
         digits(&b[3..5])?,
     )?;
-    Some(date.and_time(hms(&b[9..17])?))
+    Some(date.and_time(read_hms(&b[9..17])?))
 }
 
 /// Legacy date `MM/DD/YY`.
@@ -66,7 +59,7 @@ pub fn iso(s: &str) -> Option<RawTime> {
     if (b[10] != b'T' && b[10] != b' ') || b.len() < 19 {
         return None;
     }
-    let mut t = date.and_time(hms(&b[11..19])?);
+    let mut t = date.and_time(read_hms(&b[11..19])?);
     let mut rest = &b[19..];
     if rest.first() == Some(&b'.') {
         let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();

@@ -4,9 +4,9 @@
 use crate::DailyHrv;
 
 use super::clock;
-use super::json_files::strip_bom;
 use super::layout::FileKind;
 use super::parsed::{ParsedFile, RawHr, RawHrv, reason};
+use crate::source::json::without_bom;
 
 /// Column indices by header name (lower-cased, trimmed).
 struct Columns(Vec<String>);
@@ -38,7 +38,7 @@ pub fn parse(kind: FileKind, name: &str, bytes: &[u8]) -> ParsedFile {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(strip_bom(bytes));
+        .from_reader(without_bom(bytes));
     let header = match rdr.byte_headers() {
         Ok(h) => Columns(
             h.iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 
-use crate::{DailyHr, DailyHrv, Error, HrSample, HrvSample, Result};
+use crate::{DailyHr, DailyHrv, Error, Fix, HrSample, HrvSample, Result};
 
 use super::archive::{self, Inventory, Part};
 use super::assemble::{DayBuffer, DayData, SLACK_DAYS};
@@ -89,14 +89,14 @@ impl Importer<'_> {
                     zone: Some(Zone::Named(z)),
                     json: JsonBasis::Utc,
                 },
-                format!("heart_rate JSON read as UTC (set by --tz utc:{z}); local times in {z}"),
+                format!("heart_rate JSON read as UTC (as chosen: utc:{z}); local times in {z}"),
             ),
             TzChoice::Local(z) => (
                 Resolver {
                     zone: Some(Zone::Named(z)),
                     json: JsonBasis::Local,
                 },
-                format!("heart_rate JSON read as local {z} wall-clock (set by --tz local:{z})"),
+                format!("heart_rate JSON read as local {z} wall-clock (as chosen: local:{z})"),
             ),
             TzChoice::Auto(zone) => {
                 let decided = ev.decide();
@@ -108,9 +108,10 @@ impl Importer<'_> {
                 {
                     zone = Some(Zone::Fixed(off));
                     self.report.warn(format!(
-                        "no --tz given: using the offset {off} implied by the files; it \
-                         ignores daylight saving time, pass --tz <IANA zone> to be exact"
+                        "no time zone given: using the offset {off} implied by the files; it \
+                         ignores daylight saving time"
                     ));
+                    self.report.suggest(Fix::SetTimeZone);
                 }
                 let how = match (decided, json) {
                     (None, _) => "no evidence in the data, defaulting to UTC (the documented \
@@ -130,12 +131,12 @@ impl Importer<'_> {
                     JsonBasis::Utc => "UTC",
                     JsonBasis::Local => "local wall-clock",
                 };
+                if self.legacy_total > 0 {
+                    self.report.suggest(Fix::ChooseExportClock);
+                }
                 (
                     Resolver { zone, json },
-                    format!(
-                        "heart_rate JSON read as {basis} (auto; {how}); override with --tz \
-                         utc:<zone> or --tz local:<zone>"
-                    ),
+                    format!("heart_rate JSON read as {basis} (auto; {how})"),
                 )
             }
         };
@@ -147,9 +148,11 @@ impl Importer<'_> {
         }
         match resolver.zone {
             Some(z) => self.report.time_basis.push_str(&format!("; user zone {z}")),
-            None => self
-                .report
-                .warn("no time zone given (--tz): local times of UTC data are shown in UTC".into()),
+            None => {
+                self.report
+                    .warn("no time zone given: local times of UTC data are shown in UTC".into());
+                self.report.suggest(Fix::SetTimeZone);
+            }
         }
         self.decided_json = Some(resolver.json);
         self.resolver = Some(resolver);
@@ -166,13 +169,12 @@ impl Importer<'_> {
         };
         let json = p.kind == Some(FileKind::LegacyHrJson);
         let (mut late, mut gap) = (0, 0);
-        let mut prev = None;
+        let mut clock = res.for_file();
         for r in p.hr {
-            let Some(time) = res.timestamp(r.time, json, prev) else {
+            let Some(time) = clock.timestamp(r.time, json) else {
                 gap += 1;
                 continue;
             };
-            prev = time.utc().map(|u| u.naive_utc());
             if self.in_range(time.local.date())
                 && !self.days.push_hr(HrSample {
                     time,
@@ -183,13 +185,12 @@ impl Importer<'_> {
                 late += 1;
             }
         }
-        prev = None;
+        let mut clock = res.for_file();
         for r in p.hrv {
-            let Some(time) = res.timestamp(r.time, false, prev) else {
+            let Some(time) = clock.timestamp(r.time, false) else {
                 gap += 1;
                 continue;
             };
-            prev = time.utc().map(|u| u.naive_utc());
             let s = HrvSample {
                 time,
                 rmssd: r.rmssd,
@@ -261,13 +262,8 @@ pub(super) fn run(
     on_day: &mut dyn FnMut(DayData) -> Result<()>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary> {
-    if let (Some(s), Some(e)) = (opts.start, opts.end)
-        && s > e
-    {
-        return Err(Error::InvalidInput {
-            what: format!("date range {s} .. {e}"),
-            hint: "the start date must not be after the end date".into(),
-        });
+    if let (Some(s), Some(e)) = (opts.start, opts.end) {
+        crate::time::check_range(s, e)?;
     }
     let inv = archive::inventory(path)?;
     let mut report = ImportReport {
@@ -369,12 +365,16 @@ pub(super) fn run(
             .push_str(&format!("; evidence over all files: {ev}"));
         if ev.decide().is_some_and(|d| Some(d) != st.decided_json) {
             st.report.warn(match opts.tz {
-                TzChoice::Auto(_) => format!(
-                    "the evidence over all files ({ev}) disagrees with the early decision; re-run \
-                     with --tz utc:<zone> or --tz local:<zone>"
+                TzChoice::Auto(_) => {
+                    format!("the evidence over all files ({ev}) disagrees with the early decision")
+                }
+                _ => format!(
+                    "the chosen time zone setting overrides the evidence in the data ({ev})"
                 ),
-                _ => format!("--tz overrides the evidence in the data ({ev})"),
             });
+            if matches!(opts.tz, TzChoice::Auto(_)) {
+                st.report.suggest(Fix::ChooseExportClock);
+            }
         }
     }
     st.report.days = st.days.emitted;

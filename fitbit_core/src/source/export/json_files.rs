@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
 use crate::DailyHr;
+use crate::source::json::without_bom;
 
 use super::clock;
 use super::layout::FileKind;
@@ -44,11 +45,6 @@ struct RestingValue<'a> {
     value: Option<f64>,
 }
 
-/// Strips a UTF-8 byte-order mark.
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
 /// Calls `each(index, row)` for every array element; returns the error at the first damaged
 /// element as `(index, message)`.
 fn for_each_element<'de, T: Deserialize<'de>>(
@@ -80,7 +76,7 @@ fn for_each_element<'de, T: Deserialize<'de>>(
         }
     }
     let mut count = 0usize;
-    let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
+    let mut de = serde_json::Deserializer::from_slice(without_bom(bytes));
     let seed = Seed {
         each,
         count: &mut count,

@@ -63,7 +63,7 @@ use chrono::NaiveDate;
 use crate::{DailyHr, DailyHrv, HrSample, HrvSample, Result};
 
 pub use assemble::DayData;
-pub use report::{ImportReport, Progress};
+pub use report::{ImportReport, Progress, Rendered};
 pub use timebasis::{TzChoice, Zone};
 
 /// What to import and how.

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::Fix;
+
 /// Progress of a long import, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
@@ -38,6 +40,9 @@ pub struct ImportReport {
     pub files_outside_range: usize,
     /// Problems worth a look, one line each (file names, never data values).
     pub warnings: Vec<String>,
+    /// What would make the import exact (a time zone, the JSON clock), as data: each front end
+    /// says how ([`ImportReport::render`]).
+    pub fixes: Vec<Fix>,
 }
 
 /// At most this many warnings are kept; the rest are counted.
@@ -56,6 +61,31 @@ impl ImportReport {
         }
     }
 
+    /// Adds a fix, once.
+    pub fn suggest(&mut self, fix: Fix) {
+        if !self.fixes.contains(&fix) {
+            self.fixes.push(fix);
+        }
+    }
+
+    /// The multi-line summary with each fix in the front end's words (`Display` uses the
+    /// library's own, [`Fix`]'s `Display`).
+    ///
+    /// ```
+    /// use fitbit_core::{Fix, source::export::ImportReport};
+    /// let mut r = ImportReport::default();
+    /// r.suggest(Fix::SetTimeZone);
+    /// let cli = r.render(|f| format!("[{}]", f.as_str())).to_string();
+    /// assert!(cli.contains("to be exact: [set_time_zone]"));
+    /// assert!(r.to_string().contains("to be exact: name your time zone"));
+    /// ```
+    pub fn render<W: Fn(Fix) -> String>(&self, words: W) -> Rendered<'_, W> {
+        Rendered {
+            report: self,
+            words,
+        }
+    }
+
     /// Counts skipped rows or files.
     pub fn skip(&mut self, why: &str, n: usize) {
         if n > 0 {
@@ -66,39 +96,55 @@ impl ImportReport {
 
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.render(|fix| fix.to_string()).fmt(f)
+    }
+}
+
+/// An [`ImportReport`] with its fixes in a front end's words (see [`ImportReport::render`]).
+pub struct Rendered<'a, W> {
+    report: &'a ImportReport,
+    words: W,
+}
+
+impl<W: Fn(Fix) -> String> std::fmt::Display for Rendered<'_, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = self.report;
         writeln!(
             f,
             "import: {} file(s), {} row(s), {} day(s)",
-            self.files, self.rows, self.days
+            r.files, r.rows, r.days
         )?;
-        for (layout, n) in &self.layouts {
+        for (layout, n) in &r.layouts {
             writeln!(f, "  found {n} × {layout}")?;
         }
-        if self.other_files > 0 {
+        if r.other_files > 0 {
             writeln!(
                 f,
                 "  ignored {} file(s) that are not HR/HRV data",
-                self.other_files
+                r.other_files
             )?;
         }
-        if self.files_outside_range > 0 {
+        if r.files_outside_range > 0 {
             writeln!(
                 f,
                 "  not read: {} file(s) outside the requested dates",
-                self.files_outside_range
+                r.files_outside_range
             )?;
         }
-        writeln!(f, "time basis: {}", self.time_basis)?;
-        if self.skipped.is_empty() {
+        writeln!(f, "time basis: {}", r.time_basis)?;
+        if r.skipped.is_empty() {
             writeln!(f, "skipped: nothing")?;
         } else {
             writeln!(f, "skipped:")?;
-            for (why, n) in &self.skipped {
+            for (why, n) in &r.skipped {
                 writeln!(f, "  {n} × {why}")?;
             }
         }
-        for w in &self.warnings {
+        for w in &r.warnings {
             writeln!(f, "warning: {w}")?;
+        }
+        for fix in &r.fixes {
+            writeln!(f, "to be exact: {}", (self.words)(*fix))?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
+use crate::time::OffsetTracker;
 use crate::{Error, Result, Timestamp};
 
 /// A user time zone: a named IANA zone (DST-correct) or a fixed offset inferred from the data.
@@ -28,30 +29,22 @@ impl Zone {
             Zone::Fixed(f) => f,
         }
     }
+}
 
-    /// The offset for a local wall-clock time. In a DST fall-back the earlier offset is taken
-    /// unless it would put this sample before `not_before` (the previous sample's UTC instant),
-    /// so the repeated hour is never merged. `None` for a time in a spring-forward gap.
-    pub fn offset_for_local(
-        self,
-        local: NaiveDateTime,
-        not_before: Option<NaiveDateTime>,
-    ) -> Option<FixedOffset> {
-        let tz = match self {
-            Zone::Named(tz) => tz,
-            Zone::Fixed(f) => return Some(f),
-        };
-        match tz.offset_from_local_datetime(&local) {
-            chrono::LocalResult::Single(o) => Some(o.fix()),
-            chrono::LocalResult::Ambiguous(a, b) => {
-                let (early, late) = (a.fix(), b.fix());
-                let early_utc = local - early;
-                match not_before {
-                    Some(prev) if early_utc < prev => Some(late),
-                    _ => Some(early),
-                }
-            }
-            chrono::LocalResult::None => None,
+/// The offsets of one file's local wall-clock times, in the file's (chronological) order: a
+/// named zone goes through the crate's one fall-back rule, [`OffsetTracker`] (the two passes
+/// through a repeated hour never merge; a time in a spring-forward gap gets `None`).
+#[derive(Debug, Clone)]
+enum LocalOffsets {
+    Named(OffsetTracker),
+    Fixed(FixedOffset),
+}
+
+impl LocalOffsets {
+    fn offset(&mut self, local: NaiveDateTime) -> Option<FixedOffset> {
+        match self {
+            LocalOffsets::Named(tracker) => tracker.offset(local),
+            LocalOffsets::Fixed(f) => Some(*f),
         }
     }
 }
@@ -174,27 +167,42 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Converts one raw time. `json` says the time is from a legacy `heart_rate-*.json`;
-    /// `prev_utc` is the previous sample's instant in the same file (DST fall-back).
-    pub fn timestamp(
-        &self,
-        raw: RawTime,
-        json: bool,
-        prev_utc: Option<NaiveDateTime>,
-    ) -> Option<Timestamp> {
+    /// A converter for one file's samples, given in the file's order (the fall-back rule needs
+    /// the order; each file starts afresh).
+    pub fn for_file(&self) -> FileResolver {
+        FileResolver {
+            resolver: *self,
+            local: self.zone.map(|z| match z {
+                Zone::Named(tz) => LocalOffsets::Named(OffsetTracker::new(tz)),
+                Zone::Fixed(f) => LocalOffsets::Fixed(f),
+            }),
+        }
+    }
+}
+
+/// [`Resolver`] for the samples of one file, in order (see [`Resolver::for_file`]).
+#[derive(Debug, Clone)]
+pub struct FileResolver {
+    resolver: Resolver,
+    local: Option<LocalOffsets>,
+}
+
+impl FileResolver {
+    /// Converts the file's next raw time; `json` says it is from a legacy `heart_rate-*.json`.
+    /// `None` for a local time inside a spring-forward gap.
+    pub fn timestamp(&mut self, raw: RawTime, json: bool) -> Option<Timestamp> {
+        let res = self.resolver;
         let utc_zone = Zone::Fixed(FixedOffset::east_opt(0).expect("0 is a valid offset"));
-        let zone = self.zone.unwrap_or(utc_zone);
+        let zone = res.zone.unwrap_or(utc_zone);
         let as_utc = |t: NaiveDateTime| {
             let off = zone.offset_at_utc(t);
             Some(Timestamp::new(t + off, Some(off)))
         };
         match raw {
             RawTime::Utc(t) => as_utc(t),
-            RawTime::Naive(t) if json && self.json == JsonBasis::Utc => as_utc(t),
-            RawTime::Naive(t) => match self.zone {
-                Some(z) => z
-                    .offset_for_local(t, prev_utc)
-                    .map(|o| Timestamp::new(t, Some(o))),
+            RawTime::Naive(t) if json && res.json == JsonBasis::Utc => as_utc(t),
+            RawTime::Naive(t) => match &mut self.local {
+                Some(offsets) => offsets.offset(t).map(|o| Timestamp::new(t, Some(o))),
                 None => Some(Timestamp::new(t, None)),
             },
         }
@@ -365,14 +373,62 @@ mod tests {
         assert_eq!(l.decide(), Some(JsonBasis::Local));
     }
 
+    /// Local wall-clock samples every `step` minutes through a fall-back night, as a device
+    /// writes them: the repeated hour appears twice.
+    fn fall_back_night(day: &str, repeated: u32, step: u32) -> Vec<NaiveDateTime> {
+        let d: NaiveDate = day.parse().unwrap();
+        let at = |h: u32, m: u32| d.and_hms_opt(h, m, 0).unwrap();
+        let hour = |h: u32| (0..60).step_by(step as usize).map(move |m| (h, m));
+        (0..=repeated)
+            .flat_map(hour)
+            .chain((repeated..4).flat_map(hour))
+            .map(|(h, m)| at(h, m))
+            .collect()
+    }
+
+    /// The export's resolver and the API parsers' [`crate::time::attach_offsets`] give the
+    /// same offsets: one rule, and the two passes through the repeated hour stay apart.
     #[test]
-    fn fall_back_keeps_both_hours() {
-        let z = Zone::Named(chrono_tz::Europe::Berlin);
+    fn fall_back_keeps_both_hours_by_the_crate_rule() {
+        for (tz, day, repeated) in [
+            (chrono_tz::Europe::Berlin, "2024-10-27", 2),
+            (chrono_tz::America::New_York, "2024-11-03", 1),
+        ] {
+            for step in [10, 60] {
+                let locals = fall_back_night(day, repeated, step);
+                let res = Resolver {
+                    zone: Some(Zone::Named(tz)),
+                    json: JsonBasis::Local,
+                };
+                let mut file = res.for_file();
+                let stamps: Vec<Timestamp> = locals
+                    .iter()
+                    .map(|&t| file.timestamp(RawTime::Naive(t), true).unwrap())
+                    .collect();
+                let offsets: Vec<_> = stamps.iter().map(|s| s.offset).collect();
+                assert_eq!(
+                    offsets,
+                    crate::time::attach_offsets(&locals, tz),
+                    "{tz} {step}"
+                );
+                let utc: Vec<_> = stamps.iter().map(|s| s.utc().unwrap()).collect();
+                assert!(utc.windows(2).all(|w| w[0] < w[1]), "{tz} {step}: {utc:?}");
+                assert_eq!(utc.len(), locals.len());
+            }
+        }
+    }
+
+    #[test]
+    fn utc_data_and_fixed_zones_need_no_order() {
+        let res = Resolver {
+            zone: Some(Zone::Fixed(FixedOffset::east_opt(3600).unwrap())),
+            json: JsonBasis::Utc,
+        };
+        let mut file = res.for_file();
         let t = dt("2024-10-27 02:30:00");
-        let first = z.offset_for_local(t, None).unwrap();
-        assert_eq!(first.local_minus_utc(), 7200);
-        let prev = t - first + chrono::Duration::minutes(30); // 30 minutes after the first 02:30
-        let second = z.offset_for_local(t, Some(prev)).unwrap();
-        assert_eq!(second.local_minus_utc(), 3600);
+        let a = file.timestamp(RawTime::Naive(t), true).unwrap();
+        assert_eq!(a.local, dt("2024-10-27 03:30:00"));
+        let b = file.timestamp(RawTime::Naive(t), false).unwrap();
+        assert_eq!((b.local, b.offset), (t, FixedOffset::east_opt(3600)));
     }
 }

@@ -63,7 +63,7 @@ pub(crate) fn read_heart_dataset(text: &[u8]) -> Option<(Vec<(NaiveTime, u16)>, 
     loop {
         rest = rest.strip_prefix(OPEN)?;
         let (clock, after) = rest.split_first_chunk::<8>()?;
-        let time = read_clock(clock)?;
+        let time = crate::time::read_hms(clock)?;
         rest = after.strip_prefix(MID)?;
         let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
         // 1 to 4 digits, no leading zero (JSON forbids it): always a valid u16 bpm.
@@ -80,19 +80,6 @@ pub(crate) fn read_heart_dataset(text: &[u8]) -> Option<(Vec<(NaiveTime, u16)>, 
             _ => return None,
         }
     }
-}
-
-/// `HH:MM:SS` as 8 bytes; `None` unless every field is two digits in range.
-pub(crate) fn read_clock(b: &[u8; 8]) -> Option<NaiveTime> {
-    let two = |i: usize| {
-        let (a, c) = (b[i], b[i + 1]);
-        (a.is_ascii_digit() && c.is_ascii_digit())
-            .then(|| u32::from(a - b'0') * 10 + u32::from(c - b'0'))
-    };
-    if b[2] != b':' || b[5] != b':' {
-        return None;
-    }
-    NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?)
 }
 
 #[cfg(test)]

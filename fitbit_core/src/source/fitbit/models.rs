@@ -133,11 +133,21 @@ impl<'de> Deserialize<'de> for Clock {
                 f.write_str("a time HH:mm:ss")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Clock, E> {
-                Ok(Clock(super::parse::parse_clock(v)))
+                Ok(Clock(parse_clock(v)))
             }
         }
         d.deserialize_str(V)
     }
+}
+
+/// `HH:mm:ss` or `HH:mm`. The common `HH:mm:ss` is read by hand: a 1sec day has 86,400 of them.
+fn parse_clock(s: &str) -> Option<chrono::NaiveTime> {
+    let s = s.trim();
+    crate::time::read_hms(s.as_bytes()).or_else(|| {
+        chrono::NaiveTime::parse_from_str(s, "%H:%M:%S")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(s, "%H:%M"))
+            .ok()
+    })
 }
 
 /// `GET /1/user/-/hrv/date/{start}/{end}.json`.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::dataset::{read_clock, split_heart_body};
+use super::dataset::split_heart_body;
 use super::models::{
     HeartDay, HeartDayValue, HeartResponse, HeartResponseRaw, HrvIntradayResponse,
     HrvSummaryResponse, ProfileResponse,
@@ -239,17 +239,6 @@ fn parse_date(s: &str, what: &str, path: &str) -> Result<NaiveDate> {
             format!("expected a date yyyy-MM-dd, got {s:?}: {e}"),
         )
     })
-}
-
-/// `HH:mm:ss` or `HH:mm`. The common `HH:mm:ss` is read by hand: a 1sec day has 86,400 of them.
-pub(crate) fn parse_clock(s: &str) -> Option<NaiveTime> {
-    let s = s.trim();
-    if let Ok(clock) = <&[u8; 8]>::try_from(s.as_bytes()) {
-        return read_clock(clock);
-    }
-    NaiveTime::parse_from_str(s, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
-        .ok()
 }
 
 /// `2021-10-25T09:10:00.000` (fraction optional), no offset.

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::http::query_value;
+
 /// The list data types this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataType {
@@ -77,11 +79,11 @@ pub fn list_url(
         "{}/v4/users/me/dataTypes/{}/dataPoints?filter={}&pageSize={page_size}",
         trim(base),
         dt.url_id(),
-        encode(filter)
+        query_value(filter)
     );
     if let Some(t) = page_token {
         url.push_str("&pageToken=");
-        url.push_str(&encode(t));
+        url.push_str(&query_value(t));
     }
     url.push_str("&prettyPrint=false");
     url
@@ -90,14 +92,6 @@ pub fn list_url(
 /// `{base}/v4/users/me/settings`.
 pub fn settings_url(base: &str) -> String {
     format!("{}/v4/users/me/settings", trim(base))
-}
-
-/// Percent-encode a query value. `byte_serialize` writes spaces as `+` and a literal `+` as
-/// `%2B`, so every `+` left is a space: spell it `%20`, which every decoder reads as a space.
-fn encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 fn trim(base: &str) -> &str {
