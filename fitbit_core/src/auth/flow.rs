@@ -92,7 +92,7 @@ pub struct AuthRequest {
 impl std::fmt::Debug for AuthRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let url = match &self.login_hint {
-            Some(h) => self.url.replace(&enc(h.expose()), "[redacted]"),
+            Some(h) => self.url.replace(&query_value(h.expose()), "[redacted]"),
             None => self.url.clone(),
         };
         f.debug_struct("AuthRequest")

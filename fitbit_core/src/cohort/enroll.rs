@@ -164,8 +164,8 @@ fn load_app(path: &Path, cohort: &Cohort, id: &str) -> Result<Config> {
             what: format!("app config {}", path.display()),
             hint: format!(
                 "not found. Enrolling {id} needs the study app's client_id and client_secret: \
-                 put them in {} (like fb_conf.example.json, tokens empty), or name a config \
-                 that holds them with --app PATH",
+                 put them in {} (like fb_conf.example.json, tokens empty), or name another \
+                 config that holds them as the app config",
                 cohort.dir().join(CLIENT_TEMPLATE).display()
             ),
         }),
