@@ -2,6 +2,8 @@
 //! Parquet, SVG): the bytes go to a temporary sibling, which is renamed over the target with
 //! one `rename(2)`. Readers see the old file or the new one, never a torn, empty or missing
 //! one, at any moment; a failed write leaves the old file as it was and removes the temporary.
+//! [`replace_with`] writes a file in one go; [`Staged`] is the same replace for a writer that
+//! streams over time and learns its final name only at the end (the export's Parquet file).
 //!
 //! Two levels of care ([`Care`]):
 //!
