@@ -1,26 +1,25 @@
-//! Date arguments: `YYYY-MM-DD` or `today`, and inclusive ranges.
+//! Date arguments: `today`, `yesterday` or `YYYY-MM-DD` (parsed by `fitbit_core::day`), made
+//! dates in the account's own time zone.
 
-use fitbit_core::chrono::{Local, NaiveDate};
-use fitbit_core::{Error, Result};
+use fitbit_core::chrono::NaiveDate;
+use fitbit_core::day::DaySpec;
+use fitbit_core::{Client, Result};
 
-/// Parses `YYYY-MM-DD` or `today` (the local date of this machine).
-pub fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
-    if s == "today" {
-        return Ok(Local::now().date_naive());
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        format!("{s:?} is not a date: use YYYY-MM-DD (for example 2026-09-25) or `today`")
-    })
+/// The clap parser of a date argument.
+pub fn parse_day(s: &str) -> std::result::Result<DaySpec, String> {
+    s.parse().map_err(|e: fitbit_core::Error| e.to_string())
 }
 
-/// The days `start..=end`; `end` defaults to `start`.
-pub fn days(start: NaiveDate, end: Option<NaiveDate>) -> Result<Vec<NaiveDate>> {
-    let end = end.unwrap_or(start);
-    if end < start {
-        return Err(Error::InvalidInput {
-            what: format!("range {start} .. {end}"),
-            hint: "--end must not be before the start date".into(),
-        });
+/// The date `spec` names: `today` / `yesterday` on the account's calendar (its time zone is
+/// asked for only then).
+pub fn resolve(client: &mut Client, spec: DaySpec) -> Result<NaiveDate> {
+    match spec {
+        DaySpec::Date(d) => Ok(d),
+        relative => Ok(relative.on(client.today()?)),
     }
-    Ok(start.iter_days().take_while(|d| *d <= end).collect())
+}
+
+/// [`resolve`] of an optional argument.
+pub fn resolve_opt(client: &mut Client, spec: Option<DaySpec>) -> Result<Option<NaiveDate>> {
+    spec.map(|s| resolve(client, s)).transpose()
 }

@@ -477,3 +477,42 @@ fn import_reads_a_google_health_export_into_the_same_csvs() {
     );
     assert_eq!(rows.len(), 1 + 7, "every sample of the file");
 }
+
+#[test]
+fn yesterday_is_the_accounts_yesterday_and_a_bad_date_says_what_to_type() {
+    use fitbit_core::chrono_tz::Europe::Berlin;
+    use fitbit_core::day::DaySpec;
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    config(&sim, dir.path(), Provider::Google, 3600);
+    // The emulator's account lives in Europe/Berlin (its settings say so).
+    let before = DaySpec::Yesterday.in_zone(Berlin);
+    let mut c = fitbit(&sim, dir.path());
+    c.args(["heart-rate", "--date", "yesterday", "--out", "out"]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", text(&o));
+    let after = DaySpec::Yesterday.in_zone(Berlin);
+    let written = |day| {
+        dir.path().join(format!("out/Fitbit_HR_{day}.csv")).exists()
+            && dir
+                .path()
+                .join(format!("out/Fitbit_RestingHR_{day}.csv"))
+                .exists()
+    };
+    assert!(
+        written(before) || written(after),
+        "Fitbit_HR_{before}.csv: {}",
+        text(&o)
+    );
+    for bad in ["2026-13-01", "tomorrow"] {
+        let mut c = fitbit(&sim, dir.path());
+        c.args(["hrv", "--start", bad, "--out", "out"]);
+        let o = run(c);
+        let t = text(&o);
+        assert!(!o.status.success(), "{bad}: {t}");
+        assert!(
+            t.contains("YYYY-MM-DD") && t.contains("yesterday"),
+            "{bad}: {t}"
+        );
+    }
+}

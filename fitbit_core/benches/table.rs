@@ -42,10 +42,10 @@ fn main() -> Result<(), fitbit_core::Error> {
         })
         .collect();
 
-    let (built, mut df) = best_of(5, || table::hr_intraday(&samples))?;
-    let (formatted, text) = best_of(5, || table::csv_string(&mut df.clone()))?;
+    let (built, df) = best_of(5, || table::hr_intraday(&samples))?;
+    let (formatted, text) = best_of(5, || table::csv_string(&df))?;
     let csv_path = out.join(table::hr_csv_name(day));
-    let (written, path) = best_of(5, || table::write_csv(&mut df, &csv_path))?;
+    let (written, path) = best_of(5, || table::write_csv(&df, &csv_path))?;
     let title = "Heart rate 2026-09-25";
     let (plotted, svg) = best_of(5, || plot::hr_day(&samples, Some(61.0), title))?;
     let svg_path = svg.save(out.join("hr_day.svg"))?;

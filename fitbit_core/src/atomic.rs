@@ -2,6 +2,8 @@
 //! Parquet, SVG): the bytes go to a temporary sibling, which is renamed over the target with
 //! one `rename(2)`. Readers see the old file or the new one, never a torn, empty or missing
 //! one, at any moment; a failed write leaves the old file as it was and removes the temporary.
+//! [`replace_with`] writes a file in one go; [`Staged`] is the same replace for a writer that
+//! streams over time and learns its final name only at the end (the export's Parquet file).
 //!
 //! Two levels of care ([`Care`]):
 //!
@@ -49,20 +51,41 @@ pub(crate) fn replace_with(
     care: Care,
     write: impl FnOnce(&mut File) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
-    if path.file_name().is_none() {
-        return Err(Error::InvalidInput {
-            what: format!("output path {}", path.display()),
-            hint: "give a file name, e.g. Fitbit_HR_2026-09-25.csv".into(),
-        });
+    let mut staged = Staged::create(path, care)?;
+    if let Err(e) = write(staged.file_mut()) {
+        return Err(Error::io(&staged.target, e));
     }
-    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
-    let dir = parent(&absolute);
-    match care {
-        Care::Durable { .. } => create_private_dir(&dir)?,
-        Care::Output => std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?,
-    }
-    let tmp = temp_sibling(&absolute);
-    let result = (|| -> std::io::Result<()> {
+    staged.commit(path)
+}
+
+/// A temporary sibling being written, which [`Staged::commit`] renames over its final path
+/// (with the care given). For writers that learn the final name only at the end (a Parquet
+/// file named after the last day it holds); dropped without a commit, it is removed.
+pub(crate) struct Staged {
+    tmp: PathBuf,
+    /// The absolute path the temporary was named after.
+    target: PathBuf,
+    file: File,
+    care: Care,
+    committed: bool,
+}
+
+impl Staged {
+    /// Creates the folder of `path` when missing and an empty temporary file beside `path`.
+    pub(crate) fn create(path: &Path, care: Care) -> Result<Staged> {
+        if path.file_name().is_none() {
+            return Err(Error::InvalidInput {
+                what: format!("output path {}", path.display()),
+                hint: "give a file name, e.g. Fitbit_HR_2026-09-25.csv".into(),
+            });
+        }
+        let target = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+        let dir = parent(&target);
+        match care {
+            Care::Durable { .. } => create_private_dir(&dir)?,
+            Care::Output => std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?,
+        }
+        let tmp = temp_sibling(&target);
         let mut opts = OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -73,29 +96,62 @@ pub(crate) fn replace_with(
                 Care::Output => 0o666,
             });
         }
-        let mut f = opts.open(&tmp)?;
-        write(&mut f)?;
-        if let Care::Durable { mode } = care {
-            // The mode given is exact, whatever the umask.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                f.set_permissions(std::fs::Permissions::from_mode(mode))?;
-            }
-            f.sync_all()?;
-        }
-        drop(f);
-        std::fs::rename(&tmp, &absolute)?;
-        if matches!(care, Care::Durable { .. }) {
-            sync_dir(&dir);
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(&absolute, e));
+        let file = opts.open(&tmp).map_err(|e| Error::io(&target, e))?;
+        Ok(Staged {
+            tmp,
+            target,
+            file,
+            care,
+            committed: false,
+        })
     }
-    Ok(absolute)
+
+    /// The temporary file, to write to.
+    pub(crate) fn file_mut(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    /// A second handle on the temporary file, for writers that must own theirs; everything
+    /// written through it is committed with the temporary.
+    pub(crate) fn handle(&self) -> Result<File> {
+        self.file
+            .try_clone()
+            .map_err(|e| Error::io(&self.target, e))
+    }
+
+    /// Renames the temporary over `path`, which must be in the folder `create` was given.
+    /// Durable: the file gets its mode exactly and is `fsync`ed first, the folder after.
+    /// Returns the absolute path; on failure the temporary is removed and the old file stays.
+    pub(crate) fn commit(mut self, path: &Path) -> Result<PathBuf> {
+        let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+        let result = (|| -> std::io::Result<()> {
+            if let Care::Durable { mode } = self.care {
+                // The mode given is exact, whatever the umask.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    self.file
+                        .set_permissions(std::fs::Permissions::from_mode(mode))?;
+                }
+                self.file.sync_all()?;
+            }
+            std::fs::rename(&self.tmp, &absolute)
+        })();
+        result.map_err(|e| Error::io(&absolute, e))?;
+        self.committed = true;
+        if matches!(self.care, Care::Durable { .. }) {
+            sync_dir(&parent(&absolute));
+        }
+        Ok(absolute)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Writes `bytes` to `path` durably and atomically with mode `mode` (0600 for secrets, 0644 for
@@ -224,6 +280,30 @@ mod tests {
         assert_eq!(std::fs::read(&out).unwrap(), b"a,b\n1,2\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
         assert!(replace_with(Path::new(""), Care::Output, |_| Ok(())).is_err());
+    }
+
+    /// A temporary named after one path can be committed under another name in its folder; one
+    /// dropped without a commit leaves nothing behind.
+    #[test]
+    fn a_staged_file_is_committed_under_its_final_name_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut staged = Staged::create(&dir.path().join("out/x.parquet"), Care::Output).unwrap();
+        staged.file_mut().write_all(b"one,").unwrap();
+        staged.handle().unwrap().write_all(b"two").unwrap();
+        let target = dir
+            .path()
+            .join("out/Fitbit_HR_2026-01-01_2026-01-31.parquet");
+        assert_eq!(staged.commit(&target).unwrap(), target);
+        assert_eq!(std::fs::read(&target).unwrap(), b"one,two");
+        let abandoned = Staged::create(&dir.path().join("out/y.parquet"), Care::Output).unwrap();
+        abandoned.handle().unwrap().write_all(b"torn").unwrap();
+        drop(abandoned);
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, [target.file_name().unwrap()]);
     }
 
     /// While one thread replaces a file over and over, another reads it: every read finds the

@@ -201,6 +201,15 @@ impl Client {
         Ok(tz)
     }
 
+    /// The user's local date now, in the account's time zone ([`Client::time_zone`]; this
+    /// machine's zone when the API does not say). `today` / `yesterday` mean days of this
+    /// calendar: `"yesterday".parse::<DaySpec>()?.on(client.today()?)`.
+    ///
+    /// [`DaySpec`]: crate::day::DaySpec
+    pub fn today(&mut self) -> Result<NaiveDate> {
+        Ok(crate::day::today(self.time_zone()?))
+    }
+
     /// Intraday heart rate for one local day, ascending. `detail` applies to the Fitbit API;
     /// Google returns every sample it has (one every 1–5 s).
     pub fn heart_rate_intraday(&mut self, day: NaiveDate, detail: Detail) -> Result<Vec<HrSample>> {

@@ -21,8 +21,8 @@
 //! let mut client = Client::open("fb_conf.json")?;
 //! let day = NaiveDate::from_ymd_opt(2026, 9, 25).unwrap();
 //! let hr = client.heart_rate_intraday(day, Detail::OneSecond)?;
-//! let mut df = fitbit_core::table::hr_intraday(&hr)?;
-//! fitbit_core::table::write_csv(&mut df, fitbit_core::table::hr_csv_name(day))?;
+//! let df = fitbit_core::table::hr_intraday(&hr)?;            // a polars DataFrame
+//! fitbit_core::table::HrDay::new(day, hr).write_csv(".")?;   // ./Fitbit_HR_2026-09-25.csv
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
@@ -34,6 +34,7 @@ pub mod client;
 #[cfg(feature = "store")]
 pub mod cohort;
 pub mod config;
+pub mod day;
 pub mod demo;
 pub mod display;
 pub mod error;

@@ -178,9 +178,9 @@ fn injected_faults_give_the_same_csv_as_a_clean_run() {
         .unwrap();
         let mut c = Client::from_session(s);
         let hr = c.heart_rate_intraday(d, Detail::OneSecond).unwrap();
-        let mut df = table::hr_intraday(&hr).unwrap();
+        let df = table::hr_intraday(&hr).unwrap();
         (
-            table::csv_string(&mut df).unwrap(),
+            table::csv_string(&df).unwrap(),
             sim.control().counters().faults_injected,
         )
     };

@@ -3,20 +3,22 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use fitbit_core::chrono::NaiveDate;
-use fitbit_core::{Result, table};
+use fitbit_core::Result;
+use fitbit_core::day::DaySpec;
+use fitbit_core::table::RangeTables;
 
-use crate::dates::parse_date;
+use crate::dates::{parse_day, resolve, resolve_opt};
 
 #[derive(Parser, Debug)]
 pub struct Args {
-    /// First night (YYYY-MM-DD or `today`; HRV is dated by the day the main sleep ended).
-    #[arg(long, value_parser = parse_date)]
-    start: NaiveDate,
+    /// First night (YYYY-MM-DD, `today` or `yesterday`; HRV is dated by the day the main sleep
+    /// ended).
+    #[arg(long, value_parser = parse_day)]
+    start: DaySpec,
     /// Last night, inclusive (default: the start date). Longer ranges are split into
     /// requests of at most 30 days.
-    #[arg(long, value_parser = parse_date)]
-    end: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_day)]
+    end: Option<DaySpec>,
     /// Also write the 5-minute measurements (rmssd, coverage, hf, lf).
     #[arg(long)]
     intraday: bool,
@@ -28,20 +30,14 @@ pub struct Args {
 pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
     let mut client = super::open_client(config, demo)?;
     let out = super::out_dir(&args.out)?;
-    let end = args.end.unwrap_or(args.start);
-    let daily = client.hrv_daily(args.start, end)?;
-    let mut df = table::hrv_daily(&daily)?;
-    let path = table::write_csv(
-        &mut df,
-        out.join(table::hrv_daily_csv_name(args.start, end)),
-    )?;
-    println!("{} ({} nights)", path.display(), daily.len());
+    let start = resolve(&mut client, args.start)?;
+    let end = resolve_opt(&mut client, args.end)?.unwrap_or(start);
+    let nights = RangeTables::new(start, end)?.with_hrv_daily(client.hrv_daily(start, end)?);
+    super::print_written(&nights.write_csv(&out)?);
     if args.intraday {
-        let samples = client.hrv_intraday(args.start, end)?;
-        let mut df = table::hrv_intraday(&samples)?;
-        let name = table::hrv_intraday_csv_name(args.start, end);
-        let path = table::write_csv(&mut df, out.join(name))?;
-        println!("{} ({} measurements)", path.display(), samples.len());
+        let samples = client.hrv_intraday(start, end)?;
+        let measurements = RangeTables::new(start, end)?.with_hrv_intraday(samples);
+        super::print_written(&measurements.write_csv(&out)?);
     }
     super::report_token_note(&client);
     Ok(())

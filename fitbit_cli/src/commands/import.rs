@@ -1,28 +1,30 @@
 //! `fitbit import`: a Takeout / Fitbit data export, offline, to the same CSV files as the API
 //! commands (one `Fitbit_HR_{DATE}.csv` per day, resting HR, HRV), plus Parquet for the whole
-//! range, streaming one day at a time.
+//! range, streaming one day at a time (`fitbit_core::source::export::import_files`).
 
 use std::path::PathBuf;
 
 use clap::Parser;
-use fitbit_core::chrono::NaiveDate;
-use fitbit_core::source::export::{ImportOptions, TzChoice, import};
+use fitbit_core::Result;
+use fitbit_core::day::{self, DaySpec};
+use fitbit_core::source::export::{ImportOptions, TzChoice, import_files};
 use fitbit_core::store::{Store, UserId};
-use fitbit_core::{Result, table};
+use fitbit_core::table::{FileKind, Written};
 
-use crate::dates::parse_date;
+use crate::dates::parse_day;
 
 #[derive(Parser, Debug)]
 pub struct Args {
     /// The export: an extracted folder, a .zip or a .tgz (any part of a multi-part archive;
     /// its sibling parts are found beside it).
     path: PathBuf,
-    /// First local day to import (default: the first in the export).
-    #[arg(long, value_parser = parse_date)]
-    start: Option<NaiveDate>,
+    /// First local day to import (YYYY-MM-DD, `today` or `yesterday`; default: the first in
+    /// the export).
+    #[arg(long, value_parser = parse_day)]
+    start: Option<DaySpec>,
     /// Last local day to import, inclusive (default: the last in the export).
-    #[arg(long, value_parser = parse_date)]
-    end: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_day)]
+    end: Option<DaySpec>,
     /// Your time zone, and how to read the legacy heart_rate-*.json timestamps (sources disagree
     /// whether they are UTC): `auto` (decide from the data, the default), `Europe/Berlin`
     /// (auto, with this zone for local times), `utc:Europe/Berlin` or `local:Europe/Berlin`
@@ -45,9 +47,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
+    // `today` / `yesterday` in the zone given with --tz, else this machine's.
+    let today = day::today(args.tz.zone());
     let opts = ImportOptions {
-        start: args.start,
-        end: args.end,
+        start: args.start.map(|d| d.on(today)),
+        end: args.end.map(|d| d.on(today)),
         tz: args.tz,
         ..ImportOptions::default()
     };
@@ -55,60 +59,33 @@ pub fn run(args: &Args) -> Result<()> {
         return into_store(args, dir, &opts);
     }
     let out = super::out_dir(&args.out)?;
-    let mut hr_parquet = table::ParquetSink::create(out.join(".Fitbit_HR.parquet.tmp"));
-    let mut hrv_samples = Vec::new();
-    let mut days: Vec<NaiveDate> = Vec::new();
     let bar = crate::progress::bar(0, "importing");
-    let summary = import(
-        &args.path,
-        &opts,
-        &mut |day| {
-            days.push(day.date);
-            if !day.hr.is_empty() {
-                let mut df = table::hr_intraday(&day.hr)?;
-                if !args.no_daily_csv {
-                    table::write_csv(&mut df, out.join(table::hr_csv_name(day.date)))?;
-                }
-                hr_parquet.write(&df)?;
-            }
-            hrv_samples.extend(day.hrv);
-            Ok(())
-        },
-        &mut |p| {
-            bar.set_length(p.files_total as u64);
-            bar.set_position(p.files_done as u64);
-            bar.set_message(format!("{} days", p.days_emitted));
-        },
-    )?;
+    let done = import_files(&args.path, &opts, &out, !args.no_daily_csv, &mut |p| {
+        bar.set_length(p.files_total as u64);
+        bar.set_position(p.files_done as u64);
+        bar.set_message(format!("{} days", p.days_emitted));
+    })?;
     bar.finish_and_clear();
-    let (Some(first), Some(last)) = (days.first().copied(), days.last().copied()) else {
-        println!("{}", summary.report.render(crate::fix::command));
+    if done.written.is_empty() {
+        println!("{}", done.summary.report.render(crate::fix::command));
         println!("No day with data in the selected range.");
         return Ok(());
+    }
+    let is_day_csv = |w: &&Written| {
+        w.kind == FileKind::HeartRate && w.path.extension().is_some_and(|e| e == "csv")
     };
-    if !args.no_daily_csv {
+    let day_csvs = done.written.iter().filter(is_day_csv).count();
+    if day_csvs > 0 {
         println!(
-            "{} files Fitbit_HR_{{DATE}}.csv in {}",
-            days.len(),
+            "{day_csvs} files Fitbit_HR_{{DATE}}.csv in {}",
             out.display()
         );
     }
-    let parquet = out.join(format!("Fitbit_HR_{first}_{last}.parquet"));
-    if let Some((path, rows)) = hr_parquet.finish(parquet)? {
-        println!("{} ({rows} samples)", path.display());
+    for file in done.written.iter().filter(|w| !is_day_csv(w)) {
+        println!("{}", super::describe(file));
     }
-    let mut df = table::hr_daily(&summary.daily_hr)?;
-    let p = table::write_csv(&mut df, out.join(table::hr_daily_csv_name(first, last)))?;
-    println!("{} ({} days)", p.display(), summary.daily_hr.len());
-    let mut df = table::hrv_daily(&summary.daily_hrv)?;
-    let p = table::write_csv(&mut df, out.join(table::hrv_daily_csv_name(first, last)))?;
-    println!("{} ({} nights)", p.display(), summary.daily_hrv.len());
-    let mut df = table::hrv_intraday(&hrv_samples)?;
-    let p = table::write_csv(&mut df, out.join(table::hrv_intraday_csv_name(first, last)))?;
-    table::write_parquet(&mut df, p.with_extension("parquet"))?;
-    println!("{} ({} measurements)", p.display(), hrv_samples.len());
     println!();
-    println!("{}", summary.report.render(crate::fix::command));
+    println!("{}", done.summary.report.render(crate::fix::command));
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod token;
 
 use std::path::{Path, PathBuf};
 
+use fitbit_core::table::{FileKind, Written};
 use fitbit_core::{Client, Error, Result};
 
 /// Opens the config, or the emulator's demo account with `--demo`.
@@ -43,4 +44,22 @@ pub fn out_dir(dir: &Option<PathBuf>) -> Result<PathBuf> {
     let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     Ok(dir)
+}
+
+/// `PATH (N samples)`: a written file in words.
+pub fn describe(file: &Written) -> String {
+    let unit = match file.kind {
+        FileKind::HeartRate => "samples",
+        FileKind::RestingHeartRate => "days",
+        FileKind::HrvDaily => "nights",
+        FileKind::HrvIntraday => "measurements",
+    };
+    format!("{} ({} {unit})", file.path.display(), file.rows)
+}
+
+/// Prints each written file, one a line.
+pub fn print_written(files: &[Written]) {
+    for file in files {
+        println!("{}", describe(file));
+    }
 }

@@ -4,25 +4,26 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use fitbit_core::chrono::NaiveDate;
 use fitbit_core::cohort::{DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Shard};
+use fitbit_core::day::DaySpec;
 use fitbit_core::store::{Dataset, Store};
 use fitbit_core::sync::{SETTLE_DAYS, SyncEvent, SyncOptions};
 use fitbit_core::{Detail, Error, Result};
 
-use crate::dates::parse_date;
+use crate::dates::{parse_day, resolve_opt};
 
 #[derive(Parser, Debug)]
 pub struct Args {
     /// The store folder (created, mode 0700, when missing).
     #[arg(long)]
     store: PathBuf,
-    /// First local day (default: the first day already in the store, else 30 days ago).
-    #[arg(long, value_parser = parse_date)]
-    start: Option<NaiveDate>,
+    /// First local day: YYYY-MM-DD, `today` or `yesterday` (default: the first day already in
+    /// the store, else 30 days ago).
+    #[arg(long, value_parser = parse_day)]
+    start: Option<DaySpec>,
     /// Last local day (default: today).
-    #[arg(long, value_parser = parse_date)]
-    end: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_day)]
+    end: Option<DaySpec>,
     /// Datasets, comma-separated: heart_rate,resting_heart_rate,hrv_daily,hrv_intraday.
     #[arg(
         long,
@@ -67,9 +68,7 @@ fn parse_shard(s: &str) -> std::result::Result<Shard, String> {
 }
 
 pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
-    let opts = SyncOptions {
-        start: args.start,
-        end: args.end,
+    let mut opts = SyncOptions {
         datasets: args.tables.clone(),
         refetch: args.refetch,
         settle_days: args.settle_days,
@@ -78,6 +77,10 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         ..SyncOptions::default()
     };
     if let Some(cohort) = &args.cohort {
+        // Participants live in different zones: `today` is this machine's date here.
+        let today = fitbit_core::day::today(None);
+        opts.start = args.start.map(|d| d.on(today));
+        opts.end = args.end.map(|d| d.on(today));
         return super::cohort::sync(
             cohort,
             &args.store,
@@ -89,6 +92,8 @@ pub fn run(config: &Path, demo: bool, args: &Args) -> Result<()> {
         );
     }
     let mut client = super::open_client(config, demo)?;
+    opts.start = resolve_opt(&mut client, args.start)?;
+    opts.end = resolve_opt(&mut client, args.end)?;
     let store = Store::open(&args.store)?;
     let user = client.store_user()?;
     let _lock = if args.wait {

@@ -17,12 +17,8 @@ use crate::atomic::{Care, replace_with};
 /// wall-clock, exactly as the original tool wrote `timestamp,heartrate`); columns named `*_utc`
 /// as `YYYY-MM-DDTHH:MM:SSZ`; dates as `YYYY-MM-DD`; nulls as empty fields; floats in their
 /// shortest exact form (`59.0`, `29.232`). Lines end with `\n`.
-///
-/// `df` is `&mut` so that chunked columns can be rechunked in place.
-pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> {
+pub fn write_csv(df: &DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> {
     use std::io::Write;
-    df.rechunk_mut();
-    let df: &DataFrame = df;
     let height = df.height();
     // Large tables: the second half is formatted on another thread while the first half is
     // streamed to the file in 64 KiB pieces (no whole-file string: fewer fresh pages to fault).
@@ -76,9 +72,7 @@ pub fn write_csv(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> 
 }
 
 /// The CSV text [`write_csv`] writes.
-pub fn csv_string(df: &mut DataFrame) -> Result<String> {
-    df.rechunk_mut();
-    let df: &DataFrame = df;
+pub fn csv_string(df: &DataFrame) -> Result<String> {
     let height = df.height();
     let mut out = Vec::with_capacity(64 + height * 16 * df.width().max(1));
     push_header(&mut out, df);

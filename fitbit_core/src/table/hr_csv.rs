@@ -18,7 +18,7 @@ pub(super) const HR_HEADER: &str = "timestamp,heartrate,timestamp_utc,utc_offset
 const PARALLEL_ROWS: usize = 20_000;
 
 /// Writes `Fitbit_HR_{DATE}.csv`-style text for `samples` to `path` atomically and returns the
-/// absolute path. Byte for byte what `write_csv(&mut hr_intraday(samples)?, path)` writes.
+/// absolute path. Byte for byte what `write_csv(&hr_intraday(samples)?, path)` writes.
 ///
 /// ```
 /// use fitbit_core::{HrSample, Timestamp, chrono::NaiveDate, table};
@@ -26,8 +26,8 @@ const PARALLEL_ROWS: usize = 20_000;
 /// let s = [HrSample { time: Timestamp::new(local, None), bpm: 62, confidence: None }];
 /// let dir = std::env::temp_dir().join("fitbit_core_doc_hr_csv");
 /// let path = table::write_hr_intraday_csv(&s, dir.join("Fitbit_HR_2023-07-31.csv"))?;
-/// let mut df = table::hr_intraday(&s)?;
-/// assert_eq!(std::fs::read_to_string(path).unwrap(), table::csv_string(&mut df)?);
+/// let df = table::hr_intraday(&s)?;
+/// assert_eq!(std::fs::read_to_string(path).unwrap(), table::csv_string(&df)?);
 /// # Ok::<(), fitbit_core::Error>(())
 /// ```
 pub fn write_hr_intraday_csv(samples: &[HrSample], path: impl AsRef<Path>) -> Result<PathBuf> {

@@ -18,8 +18,8 @@
 //! use fitbit_core::{HrSample, Timestamp, chrono::{NaiveDate, FixedOffset}};
 //! let local = NaiveDate::from_ymd_opt(2023, 7, 31).unwrap().and_hms_opt(0, 0, 5).unwrap();
 //! let sample = HrSample { time: Timestamp::new(local, None), bpm: 62, confidence: None };
-//! let mut df = fitbit_core::table::hr_intraday(&[sample])?;
-//! let csv = fitbit_core::table::csv_string(&mut df)?;
+//! let df = fitbit_core::table::hr_intraday(&[sample])?;
+//! let csv = fitbit_core::table::csv_string(&df)?;
 //! assert_eq!(csv, "timestamp,heartrate,timestamp_utc,utc_offset,confidence\n2023-07-31 00:00:05,62,,,\n");
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
@@ -27,6 +27,7 @@
 mod build;
 mod coverage;
 mod csv;
+mod files;
 pub(crate) mod format;
 mod hr_csv;
 mod names;
@@ -38,7 +39,11 @@ mod tests;
 pub use build::{hr_daily, hr_intraday, hrv_daily, hrv_intraday};
 pub use coverage::{Coverage, GAP_SECONDS, hr_coverage};
 pub use csv::{csv_string, write_csv};
+pub(crate) use files::write_range_csv;
+pub use files::{FileKind, HrDay, RangeTables, Written};
 pub use hr_csv::write_hr_intraday_csv;
-pub use names::{hr_csv_name, hr_daily_csv_name, hrv_daily_csv_name, hrv_intraday_csv_name};
+pub use names::{
+    hr_csv_name, hr_daily_csv_name, hr_parquet_name, hrv_daily_csv_name, hrv_intraday_csv_name,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetSink, write_parquet};

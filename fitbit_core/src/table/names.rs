@@ -34,6 +34,21 @@ pub fn hrv_intraday_csv_name(start: NaiveDate, end: NaiveDate) -> String {
     range_name("Fitbit_HRV_intraday", start, end)
 }
 
+/// `Fitbit_HR_{start}_{end}.parquet`, all heart rate of an export (both dates even when equal).
+///
+/// ```
+/// use fitbit_core::{chrono::NaiveDate, table::hr_parquet_name};
+/// let d = NaiveDate::from_ymd_opt(2019, 4, 22).unwrap();
+/// assert_eq!(hr_parquet_name(d, d), "Fitbit_HR_2019-04-22_2019-04-22.parquet");
+/// ```
+pub fn hr_parquet_name(start: NaiveDate, end: NaiveDate) -> String {
+    format!(
+        "Fitbit_HR_{}_{}.parquet",
+        start.format("%Y-%m-%d"),
+        end.format("%Y-%m-%d")
+    )
+}
+
 fn range_name(prefix: &str, start: NaiveDate, end: NaiveDate) -> String {
     if start == end {
         format!("{prefix}_{}.csv", start.format("%Y-%m-%d"))

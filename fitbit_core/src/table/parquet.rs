@@ -2,18 +2,21 @@
 
 use std::path::{Path, PathBuf};
 
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{DataFrame, ParquetWriter};
 
-use crate::atomic::{Care, replace_with};
+use crate::atomic::{Care, Staged, replace_with};
 use crate::{Error, Result};
 
 /// Writes `df` as Parquet to `path` atomically and returns the absolute path. Datetime columns
 /// keep their dtype (ms, no time zone): `timestamp` is local wall-clock, `timestamp_utc` UTC.
-pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> {
+pub fn write_parquet(df: &DataFrame, path: impl AsRef<Path>) -> Result<PathBuf> {
     let mut failure: Option<polars::error::PolarsError> = None;
+    // The writer wants `&mut` (to rechunk); a clone shares the columns' buffers.
+    let mut df = df.clone();
     let written = replace_with(path.as_ref(), Care::Output, |file| {
         ParquetWriter::new(file)
-            .finish(df)
+            .finish(&mut df)
             .map(|_| ())
             .map_err(|e| {
                 let io = std::io::Error::other(e.to_string());
@@ -28,20 +31,23 @@ pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<PathB
 }
 
 /// A Parquet file written one batch (for example one day) at a time, so memory stays bounded by
-/// a batch. Batches go to a temporary file; [`ParquetSink::finish`] moves it to its final name,
-/// which may be chosen only at the end (for example from the first and last day seen).
+/// a batch. Batches go to a temporary file in the sink's folder; [`ParquetSink::finish`] renames
+/// it to its final name (the crate's one atomic replace), which may be chosen only at the end
+/// (for example from the first and last day seen). Dropped unfinished, the temporary is removed.
 pub struct ParquetSink {
-    writer: Option<polars::io::parquet::write::BatchedWriter<std::fs::File>>,
-    tmp: PathBuf,
+    /// Where the temporary goes: the folder and a name it is derived from.
+    near: PathBuf,
+    open: Option<(BatchedWriter<std::fs::File>, Staged)>,
     rows: usize,
 }
 
 impl ParquetSink {
-    /// Starts a sink writing to the temporary file `tmp` (created on the first batch).
-    pub fn create(tmp: impl AsRef<Path>) -> ParquetSink {
+    /// A sink whose file will be written in `dir` (its temporary is named after `name` and
+    /// created on the first batch).
+    pub fn new(dir: impl AsRef<Path>, name: &str) -> ParquetSink {
         ParquetSink {
-            writer: None,
-            tmp: tmp.as_ref().to_path_buf(),
+            near: dir.as_ref().join(name),
+            open: None,
             rows: 0,
         }
     }
@@ -51,39 +57,27 @@ impl ParquetSink {
         if df.height() == 0 {
             return Ok(());
         }
-        if self.writer.is_none() {
-            let file = std::fs::File::create(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
-            self.writer = Some(ParquetWriter::new(file).batched(df.schema())?);
+        if self.open.is_none() {
+            let staged = Staged::create(&self.near, Care::Output)?;
+            let writer = ParquetWriter::new(staged.handle()?).batched(df.schema())?;
+            self.open = Some((writer, staged));
         }
-        if let Some(w) = self.writer.as_mut() {
-            w.write_batch(df)?;
+        if let Some((writer, _)) = self.open.as_mut() {
+            writer.write_batch(df)?;
         }
         self.rows += df.height();
         Ok(())
     }
 
-    /// Closes the file and renames it to `path`. Returns the absolute path and the row count,
-    /// or `None` when no row was written (then no file is created).
+    /// Closes the file and renames it to `path` (in the sink's folder). Returns the absolute
+    /// path and the row count, or `None` when no row was written (then no file is created).
     pub fn finish(mut self, path: impl AsRef<Path>) -> Result<Option<(PathBuf, usize)>> {
-        let Some(w) = self.writer.take() else {
+        let Some((writer, staged)) = self.open.take() else {
             return Ok(None);
         };
-        let result = w.finish().map_err(Error::from).and_then(|_| {
-            std::fs::rename(&self.tmp, path.as_ref()).map_err(|e| Error::io(path.as_ref(), e))
-        });
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&self.tmp);
-            return Err(e);
-        }
-        let abs = std::path::absolute(path.as_ref()).map_err(|e| Error::io(path.as_ref(), e))?;
+        writer.finish()?;
+        drop(writer);
+        let abs = staged.commit(path.as_ref())?;
         Ok(Some((abs, self.rows)))
-    }
-}
-
-impl Drop for ParquetSink {
-    fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
     }
 }

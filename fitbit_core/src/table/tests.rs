@@ -55,9 +55,9 @@ fn hr_intraday_csv_bytes_match_the_original_tool_plus_utc() {
         hr(at(2023, 7, 31, 0, 0, 10), hours(9), 63),
     ];
     samples[1].confidence = Some(2);
-    let mut df = hr_intraday(&samples).unwrap();
+    let df = hr_intraday(&samples).unwrap();
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "timestamp,heartrate,timestamp_utc,utc_offset,confidence\n\
          2023-07-31 00:00:05,62,2023-07-30T15:00:05Z,+09:00,\n\
          2023-07-31 00:00:10,63,2023-07-30T15:00:10Z,+09:00,2\n"
@@ -66,11 +66,11 @@ fn hr_intraday_csv_bytes_match_the_original_tool_plus_utc() {
 
 #[test]
 fn unknown_offsets_are_null_not_invented() {
-    let mut df = hr_intraday(&[hr(at(2023, 7, 31, 0, 0, 5), None, 62)]).unwrap();
+    let df = hr_intraday(&[hr(at(2023, 7, 31, 0, 0, 5), None, 62)]).unwrap();
     assert_eq!(df.column("timestamp_utc").unwrap().null_count(), 1);
     assert_eq!(df.column("utc_offset").unwrap().null_count(), 1);
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "timestamp,heartrate,timestamp_utc,utc_offset,confidence\n2023-07-31 00:00:05,62,,,\n"
     );
 }
@@ -82,10 +82,10 @@ fn dst_fall_back_keeps_both_rows_in_utc_order() {
         hr(at(2026, 10, 25, 2, 30, 0), hours(1), 70), // the second 02:30, given first
         hr(at(2026, 10, 25, 2, 30, 0), hours(2), 60),
     ];
-    let mut df = hr_intraday(&samples).unwrap();
+    let df = hr_intraday(&samples).unwrap();
     assert_eq!(df.height(), 2);
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "timestamp,heartrate,timestamp_utc,utc_offset,confidence\n\
          2026-10-25 02:30:00,60,2026-10-25T00:30:00Z,+02:00,\n\
          2026-10-25 02:30:00,70,2026-10-25T01:30:00Z,+01:00,\n"
@@ -101,8 +101,8 @@ fn a_row_without_offset_after_an_out_of_order_pair_keeps_input_order() {
         hr(at(2023, 7, 31, 0, 0, 5), hours(2), 62),
         hr(at(2023, 7, 31, 0, 0, 1), None, 61),
     ];
-    let mut df = hr_intraday(&samples).unwrap();
-    let text = csv_string(&mut df).unwrap();
+    let df = hr_intraday(&samples).unwrap();
+    let text = csv_string(&df).unwrap();
     let bpm: Vec<&str> = text
         .lines()
         .skip(1)
@@ -134,7 +134,7 @@ fn without_offsets_input_order_is_kept() {
 #[test]
 fn daily_tables_schema_and_nulls() {
     let d = |day| NaiveDate::from_ymd_opt(2026, 9, day).unwrap();
-    let mut df = hr_daily(&[
+    let df = hr_daily(&[
         DailyHr {
             date: d(2),
             resting_bpm: None,
@@ -153,11 +153,11 @@ fn daily_tables_schema_and_nulls() {
         ]
     );
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "date,resting_heart_rate\n2026-09-01,59.0\n2026-09-02,\n"
     );
 
-    let mut df = hrv_daily(&[DailyHrv {
+    let df = hrv_daily(&[DailyHrv {
         date: d(1),
         daily_rmssd: Some(29.232),
         non_rem_hr: Some(49.623),
@@ -166,7 +166,7 @@ fn daily_tables_schema_and_nulls() {
     }])
     .unwrap();
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "date,daily_rmssd,deep_rmssd,entropy,non_rem_heart_rate\n2026-09-01,29.232,,2.472,49.623\n"
     );
 }
@@ -181,7 +181,7 @@ fn hrv_intraday_schema_and_values() {
         lf: Some(433.261),
         sdnn: None,
     };
-    let mut df = hrv_intraday(&[sample]).unwrap();
+    let df = hrv_intraday(&[sample]).unwrap();
     let names: Vec<String> = dtypes(&df).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
@@ -198,7 +198,7 @@ fn hrv_intraday_schema_and_values() {
     );
     assert_eq!(df.column("sdnn").unwrap().dtype(), &DataType::Float64);
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "timestamp,rmssd,coverage,hf,lf,timestamp_utc,utc_offset,sdnn\n\
          2026-09-25 01:05:00,26.617,0.935,126.514,433.261,2026-09-24T16:05:00Z,+09:00,\n"
     );
@@ -211,8 +211,8 @@ fn write_csv_is_atomic_and_returns_an_absolute_path() {
         .path()
         .join("sub")
         .join(hr_csv_name(NaiveDate::from_ymd_opt(2023, 7, 31).unwrap()));
-    let mut df = hr_intraday(&[hr(at(2023, 7, 31, 0, 0, 5), None, 62)]).unwrap();
-    let written = write_csv(&mut df, &target).unwrap();
+    let df = hr_intraday(&[hr(at(2023, 7, 31, 0, 0, 5), None, 62)]).unwrap();
+    let written = write_csv(&df, &target).unwrap();
     assert!(written.is_absolute());
     assert!(written.ends_with("sub/Fitbit_HR_2023-07-31.csv"));
     let text = std::fs::read_to_string(&written).unwrap();
@@ -225,15 +225,15 @@ fn write_csv_is_atomic_and_returns_an_absolute_path() {
 #[test]
 fn write_csv_to_a_directory_path_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mut df = hr_daily(&[]).unwrap();
-    let err = write_csv(&mut df, dir.path().join("..")).unwrap_err();
+    let df = hr_daily(&[]).unwrap();
+    let err = write_csv(&df, dir.path().join("..")).unwrap_err();
     assert!(matches!(err, crate::Error::InvalidInput { .. }), "{err}");
 }
 
 #[test]
 fn text_with_commas_is_quoted() {
     use polars::prelude::{Column, DataFrame};
-    let mut df = DataFrame::new(
+    let df = DataFrame::new(
         1,
         vec![Column::new(
             "note, with comma".into(),
@@ -242,7 +242,7 @@ fn text_with_commas_is_quoted() {
     )
     .unwrap();
     assert_eq!(
-        csv_string(&mut df).unwrap(),
+        csv_string(&df).unwrap(),
         "\"note, with comma\"\n\"say \"\"hi\"\", ok\"\n"
     );
 }
@@ -256,8 +256,8 @@ fn parquet_round_trips_schema_and_rows() {
         hr(at(2026, 10, 25, 2, 30, 0), hours(2), 60),
         hr(at(2026, 10, 25, 2, 30, 0), hours(1), 70),
     ];
-    let mut df = hr_intraday(&samples).unwrap();
-    let path = write_parquet(&mut df, dir.path().join("hr.parquet")).unwrap();
+    let df = hr_intraday(&samples).unwrap();
+    let path = write_parquet(&df, dir.path().join("hr.parquet")).unwrap();
     let back = ParquetReader::new(std::fs::File::open(path).unwrap())
         .finish()
         .unwrap();
@@ -294,8 +294,8 @@ mod properties {
     proptest! {
         #[test]
         fn csv_keeps_every_row_and_reads_back(samples in prop::collection::vec(sample(), 0..60)) {
-            let mut df = hr_intraday(&samples).unwrap();
-            let text = csv_string(&mut df).unwrap();
+            let df = hr_intraday(&samples).unwrap();
+            let text = csv_string(&df).unwrap();
             let dir = tempfile::tempdir().unwrap();
             let direct = crate::table::write_hr_intraday_csv(&samples, dir.path().join("x.csv")).unwrap();
             prop_assert_eq!(&std::fs::read_to_string(direct).unwrap(), &text, "records path = DataFrame path");
@@ -337,10 +337,10 @@ fn a_large_table_written_to_a_file_equals_its_csv_string() {
             confidence: (i % 3 == 0).then_some((i % 4) as i8),
         })
         .collect();
-    let mut df = crate::table::hr_intraday(&samples).unwrap();
+    let df = crate::table::hr_intraday(&samples).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = crate::table::write_csv(&mut df, dir.path().join("big.csv")).unwrap();
-    let text = crate::table::csv_string(&mut df).unwrap();
+    let path = crate::table::write_csv(&df, dir.path().join("big.csv")).unwrap();
+    let text = crate::table::csv_string(&df).unwrap();
     assert_eq!(std::fs::read_to_string(path).unwrap(), text);
     let direct =
         crate::table::write_hr_intraday_csv(&samples, dir.path().join("direct.csv")).unwrap();

@@ -2,7 +2,8 @@
 //! fitbit.com `MyFitbitData`), read offline.
 //!
 //! The public surface is [`load`], [`import`], [`ImportOptions`], [`TzChoice`] and what they
-//! return; the modules behind them are private:
+//! return, and the standard files: [`Export::write_csv`] and (feature `parquet`) `import_files`.
+//! The modules behind them are private:
 //!
 //! - `layout`: which files hold HR/HRV, by file-name pattern anywhere in the tree.
 //! - `archive`: folders, `.zip` and `.tgz` (multi-part too).
@@ -11,6 +12,7 @@
 //! - `assemble`: local days, emitted in order with bounded memory.
 //! - `pipeline`: parallel parsing, in-order delivery.
 //! - `report`: the summary.
+//! - `files`: the standard CSV (and Parquet) files of an export.
 //!
 //! ## Time zones (docs/takeout-export.md §3: the sources disagree)
 //!
@@ -48,6 +50,7 @@ mod archive;
 mod assemble;
 mod clock;
 mod csv_files;
+mod files;
 mod importer;
 mod json_files;
 mod layout;
@@ -63,6 +66,8 @@ use chrono::NaiveDate;
 use crate::{DailyHr, DailyHrv, HrSample, HrvSample, Result};
 
 pub use assemble::DayData;
+#[cfg(feature = "parquet")]
+pub use files::{ImportedFiles, import_files};
 pub use report::{ImportReport, Progress, Rendered};
 pub use timebasis::{TzChoice, Zone};
 
