@@ -26,12 +26,14 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+mod demo;
 mod file;
 mod run;
 mod shard;
 mod status;
 mod summary;
 
+pub use demo::enroll_demo;
 pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
 pub use run::{
     CohortEvent, CohortOptions, CohortReport, DEFAULT_MAX_USERS, DEFAULT_PROJECT_PER_MINUTE, Fix,

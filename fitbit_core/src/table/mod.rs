@@ -32,6 +32,7 @@ mod hr_csv;
 mod names;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod records;
 #[cfg(test)]
 mod tests;
 
@@ -42,3 +43,4 @@ pub use hr_csv::write_hr_intraday_csv;
 pub use names::{hr_csv_name, hr_daily_csv_name, hrv_daily_csv_name, hrv_intraday_csv_name};
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetSink, write_parquet};
+pub use records::{daily_hr, daily_hrv, hr_samples, hrv_samples};
