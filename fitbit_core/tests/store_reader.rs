@@ -1,14 +1,16 @@
 //! The notebooks' one-call helpers against the in-process emulator: [`Reader`] through a store
 //! gives exactly the API's records and CSV, and a second read sends no request;
 //! [`Store::sync`] fills a range once; the demo signs in the first of several accounts; and
-//! [`enroll_demo`] lays out a study whose participants each reach their own account.
+//! [`enroll_demo`] lays out a study whose participants each reach their own account, and
+//! [`study_coverage`] stacks their coverage for the heatmap.
 
 mod common;
 
 use common::*;
 use fitbit_core::chrono::NaiveDate;
-use fitbit_core::cohort::enroll_demo;
-use fitbit_core::store::{Dataset, Store};
+use fitbit_core::cohort::{enroll_demo, participant_summary, study_coverage};
+use fitbit_core::polars::prelude::DataType;
+use fitbit_core::store::{Dataset, Store, summary};
 use fitbit_core::sync::Reader;
 use fitbit_core::{Client, Detail, table};
 use fitbit_sim::{Provider, SimConfig};
@@ -135,6 +137,8 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
     });
     let dir = tempfile::tempdir().unwrap();
     let cohort = enroll_demo(&sim.url(), dir.path(), 3).unwrap();
+    let store = Store::open(dir.path().join("store")).unwrap();
+    let (start, end) = (day("2026-10-18"), day("2026-10-20"));
     let ids: Vec<String> = cohort
         .participants()
         .iter()
@@ -153,7 +157,41 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
         let before = sim.control().counters_for(k).data_requests;
         c.check().unwrap();
         assert_eq!(sim.control().counters_for(k).data_requests, before + 1);
+        store.sync(&mut c, start, end).unwrap();
     }
+    // The study's coverage: every participant, every day, in cohort order.
+    let coverage = study_coverage(&store, &cohort, start, end).unwrap();
+    let users: Vec<Option<&str>> = coverage
+        .column("user")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .collect();
+    let want: Vec<Option<&str>> = ["P01", "P02", "P03"]
+        .iter()
+        .flat_map(|u| [Some(*u); 3])
+        .collect();
+    assert_eq!(users, want);
+    let p2 = fitbit_core::store::UserId::new("P02").unwrap();
+    let own = summary::coverage_per_day(&store.heart_rate(&p2, start, end).unwrap()).unwrap();
+    assert_eq!(
+        coverage.slice(3, 3).drop("user").unwrap(),
+        own,
+        "P02's rows are P02's own coverage"
+    );
+    let per_user = participant_summary(&store).unwrap();
+    assert_eq!(per_user.height(), 3);
+    let days: Vec<Option<u32>> = per_user
+        .column("hr_days")
+        .unwrap()
+        .cast(&DataType::UInt32)
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(days, vec![Some(3); 3]);
     // More participants than accounts: a clear error that says how to start the emulator.
     let err = enroll_demo(&sim.url(), &dir.path().join("more"), 4)
         .unwrap_err()

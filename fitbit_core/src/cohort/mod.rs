@@ -41,6 +41,6 @@ pub use run::{
 };
 pub use shard::Shard;
 pub use status::{ParticipantStatus, TokenState, cohort_status, status_csv};
-pub use summary::{participant_summary, scan_study};
+pub use summary::{participant_summary, scan_study, study_coverage};
 
 pub use crate::store::UserId;
