@@ -22,7 +22,7 @@ NOTEBOOK_DIR = nbrun.REPO / "notebooks"
 
 
 def default_notebooks() -> list[Path]:
-    order = ["update_token.ipynb", "get_heart_rate.ipynb", "import_export.ipynb"]
+    order = ["update_token.ipynb", "get_heart_rate.ipynb", "history.ipynb", "cohort.ipynb", "import_export.ipynb"]
     found = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda p: (order.index(p.name) if p.name in order else 99, p.name))
     return found
 

@@ -32,6 +32,12 @@ def sim_url() -> str:
     return os.environ.get("FITBIT_SIM_URL", "http://" + os.environ.get("FITBIT_SIM_ADDR", "127.0.0.1:8790"))
 
 
+def accounts() -> str:
+    """People the emulator serves: `FITBIT_SIM_ACCOUNTS`, default 5 (cohort.ipynb's demo study;
+    the demo signs in the first, the others are its participants)."""
+    return os.environ.get("FITBIT_SIM_ACCOUNTS", "5")
+
+
 def bin_dir() -> Path:
     if os.environ.get("FITBIT_BIN_DIR"):
         return Path(os.environ["FITBIT_BIN_DIR"])
@@ -74,7 +80,7 @@ def start(wait: float = 30.0) -> subprocess.Popen | None:
     addr = urlparse(sim_url()).netloc
     log_path = log_file()
     log = open(log_path, "w")
-    proc = subprocess.Popen([str(exe), "--addr", addr], stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen([str(exe), "--addr", addr, "--accounts", accounts()], stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:

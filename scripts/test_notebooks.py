@@ -9,8 +9,11 @@ A notebook fails when
     as stderr text), or shows a stray `()` result,
   * its output does not start by saying the data is synthetic (demo mode),
   * an expected table (text/html <table>) or plot (<svg>) output is missing,
-  * a CSV it should write is missing, or (get_heart_rate) differs from the CSV the `fitbit` CLI
-    writes for the same day and range.
+  * a CSV it should write is missing, or (get_heart_rate, read through a store here) differs
+    from the CSV the `fitbit` CLI writes for the same day and range,
+  * (history) its daily band, resting HR, HRV and coverage tables disagree with its store read
+    by DuckDB; (cohort) a participant is missing, or the summary disagrees with the store,
+  * an output shows a token or secret of a config the run used, or an e-mail address.
 Last line: `notebooks: N passed, M failed`; exit status 1 if any failed.
 Environment: NB_TEST_DATE (default 2026-09-25) is the day; the range is the 7 days ending there.
 """
@@ -122,6 +125,132 @@ def compare_import_with_cli(nb_out: Path, cli_out: Path) -> list[str]:
     return compare_dirs(nb_out, cli_out)[0]
 
 
+HISTORY_DAYS = 60
+HISTORY_START = DAY - timedelta(days=HISTORY_DAYS - 1)
+COHORT_DAYS = 21
+PARTICIPANTS = [f"P{k:02}" for k in range(1, 6)]
+# Per notebook: settings beyond the common ones. get_heart_rate reads through a store here (the
+# demo runs it straight from the API), so its CSVs are compared with the CLI's on that path.
+NOTEBOOK_ENV = {
+    "get_heart_rate": lambda out: {"FITBIT_STORE": str(out / "store")},
+    "history": lambda out: {"FITBIT_HISTORY_END": DAY.isoformat(), "FITBIT_HISTORY_DAYS": str(HISTORY_DAYS)},
+    "cohort": lambda out: {"FITBIT_COHORT_END": DAY.isoformat(), "FITBIT_COHORT_DAYS": str(COHORT_DAYS)},
+}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def secrets_shown(texts: list[str], out: Path) -> list[str]:
+    """Tokens and secrets of every config the run used (the demo's, the demo study's) must not
+    appear in any output, nor the emulator's e-mail addresses."""
+    import json
+    import tempfile as tf
+    configs = [Path(tf.gettempdir()) / "fitbit_core_demo" / "fb_conf.demo-google.json",
+               *sorted((out / "demo_study" / "configs").glob("*.json"))]
+    secrets = set()
+    for c in configs:
+        if c.exists():
+            cfg = json.loads(c.read_text())
+            secrets |= {cfg.get(k) for k in ("access_token", "refresh_token", "client_secret")}
+    secrets.discard(None)
+    secrets.discard("")
+    shown = "\n".join(texts)
+    problems = [f"an output shows a secret from a config ({s[:4]}…)" for s in secrets if s in shown]
+    if "@example.com" in shown:
+        problems.append("an output shows an emulator account's e-mail address")
+    return problems
+
+
+def check_history(out: Path) -> list[str]:
+    """The daily tables the notebook wrote agree with the store, read by DuckDB."""
+    import duckdb
+    problems = []
+    span = f"{HISTORY_START}_{DAY}"
+    band_csv = out / f"history_hr_band_{span}.csv"
+    for f in [band_csv, out / f"history_resting_hr_{span}.csv", out / f"history_hrv_{span}.csv",
+              out / f"history_coverage_{span}.csv"]:
+        if not f.exists():
+            problems.append(f"{f.name} was not written")
+    store = out / "hr-store"
+    if problems or not store.exists():
+        return problems + ([] if store.exists() else ["the store hr-store/ was not created"])
+    band = {r["date"]: r for r in read_csv(band_csv)}
+    db = duckdb.connect()
+    rows = db.sql(
+        f"SELECT CAST(timestamp AS DATE)::VARCHAR AS d, min(heartrate), max(heartrate), count(*) "
+        f"FROM read_parquet('{store}/heart_rate/**/*.parquet', hive_partitioning = true) "
+        f"WHERE \"user\" = 'demo' GROUP BY ALL ORDER BY d").fetchall()
+    in_range = [r for r in rows if HISTORY_START.isoformat() <= r[0] <= DAY.isoformat()]
+    if len(in_range) < HISTORY_DAYS // 2:
+        problems.append(f"the store has heart rate on {len(in_range)} of the {HISTORY_DAYS} days")
+    if sorted(band) != [r[0] for r in in_range]:
+        problems.append(f"the band's days ({len(band)}) are not the store's days with heart rate ({len(in_range)})")
+    for d, lo, hi, n in in_range:
+        b = band.get(d)
+        if b and (float(b["min"]), float(b["max"]), int(b["samples"])) != (float(lo), float(hi), n):
+            problems.append(f"{d}: band {b['min']}/{b['max']}/{b['samples']} but the store has {lo}/{hi}/{n}")
+            break
+    resting = read_csv(out / f"history_resting_hr_{span}.csv")
+    stored_rest = db.sql(
+        f"SELECT count(*) FROM read_parquet('{store}/resting_heart_rate/**/*.parquet', hive_partitioning = true) "
+        f"WHERE date BETWEEN '{HISTORY_START}' AND '{DAY}'").fetchall()[0][0]
+    if len(resting) != stored_rest or not any(r.get("resting_heart_rate_28d") for r in resting):
+        problems.append(f"resting HR: {len(resting)} rows (store: {stored_rest}), 28-day mean present: "
+                        f"{any(r.get('resting_heart_rate_28d') for r in resting)}")
+    hrv = read_csv(out / f"history_hrv_{span}.csv")
+    if not hrv or not any(r.get("daily_rmssd_7d") for r in hrv):
+        problems.append("nightly HRV: no rows with a 7-day mean")
+    coverage = read_csv(out / f"history_coverage_{span}.csv")
+    if sorted(r["date"] for r in coverage) != sorted(band):
+        problems.append("the coverage calendar's days are not the band's days")
+    if not problems:
+        print(f"    history: {len(band)} days, band, resting HR, HRV and coverage agree with the store (DuckDB)")
+    return problems
+
+
+def check_cohort(out: Path) -> list[str]:
+    """The study: every participant synced; the summary agrees with the store (DuckDB); the
+    status CSV names everyone and holds nothing private."""
+    import duckdb
+    problems = []
+    store = out / "demo_study" / "store"
+    summary_csv, status_csv = out / "cohort_summary.csv", out / "cohort_status.csv"
+    for f in [summary_csv, status_csv, out / "cohort_coverage.svg"]:
+        if not f.exists():
+            problems.append(f"{f.name} was not written")
+    if problems:
+        return problems
+    summary = {r["user"]: r for r in read_csv(summary_csv)}
+    if sorted(summary) != PARTICIPANTS:
+        problems.append(f"cohort_summary.csv has {sorted(summary)}, expected {PARTICIPANTS}")
+    db = duckdb.connect()
+    days = dict(db.sql(
+        f"SELECT \"user\", count(DISTINCT date) FROM read_parquet('{store}/heart_rate/**/*.parquet', "
+        f"hive_partitioning = true) GROUP BY ALL").fetchall())
+    rest = dict(db.sql(
+        f"SELECT \"user\", avg(resting_heart_rate) FROM read_parquet('{store}/resting_heart_rate/**/*.parquet', "
+        f"hive_partitioning = true) GROUP BY ALL").fetchall())
+    for p in PARTICIPANTS:
+        row = summary.get(p, {})
+        if days.get(p, 0) < COHORT_DAYS // 2 or str(days.get(p)) != row.get("hr_days"):
+            problems.append(f"{p}: summary says {row.get('hr_days')} days of heart rate, the store has {days.get(p)}")
+        if p in rest and abs(float(row.get("mean_resting_hr") or "nan") - rest[p]) > 1e-6:
+            problems.append(f"{p}: summary mean resting HR {row.get('mean_resting_hr')}, the store {rest[p]:.3f}")
+    status_text = status_csv.read_text()
+    status = read_csv(status_csv)
+    if sorted(r.get("participant", "") for r in status) != PARTICIPANTS:
+        problems.append(f"cohort_status.csv rows: {[r.get('participant') for r in status]}")
+    problems += [f"cohort_status.csv: {p.removeprefix('an output shows ')}"
+                 for p in secrets_shown([status_text, summary_csv.read_text()], out)]
+    if not problems:
+        print(f"    cohort: {len(PARTICIPANTS)} participants synced; summary and status agree with the store (DuckDB)")
+    return problems
+
+
 DEMO_CLIENTS = {  # the emulator's built-in OAuth clients (fitbit_sim config)
     "google": {"client_id": "demo.apps.googleusercontent.com", "client_secret": "demo-google-secret",
                "access_token": "", "refresh_token": ""},
@@ -135,8 +264,11 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str], provide
     redirect, then refresh and test-request with the new tokens. Runs the notebook's own cells
     (connect, authorize, paste, refresh, test request), with the address the emulator redirects
     to pasted in (Google's with `scope=https://…`, Fitbit's with `#_=_`)."""
+    import html
     import json
+    import re
     import urllib.error
+    import urllib.parse
     import urllib.request
 
     import nbformat
@@ -164,6 +296,20 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str], provide
         def redirect_request(self, *a, **k):
             return None
 
+    def follow_to_redirect(url: str) -> str:
+        """Open the authorize page like a browser; on the emulator's "Choose an account" page
+        (it serves several people) pick the first account; return where it redirects."""
+        for _ in range(2):
+            try:
+                page = urllib.request.build_opener(NoRedirect).open(url, timeout=30).read().decode()
+            except urllib.error.HTTPError as e:
+                return e.headers.get("Location")
+            m = re.search(r'class="account" href="([^"]+)"', page)
+            if m is None:
+                break
+            url = urllib.parse.urljoin(url, html.unescape(m.group(1)))
+        raise RuntimeError("the emulator's authorize page did not redirect")
+
     def paste_redirect(nb, cell, cell_index, **_):
         if "NotebookAuth::begin" not in cell.source:
             return
@@ -171,11 +317,7 @@ def authorize_round_trip(nb_path: Path, work: Path, env: dict[str, str], provide
         url = next((w for w in text.split() if w.startswith("http")), None)
         if url is None:
             raise RuntimeError(f"the authorize cell printed no address: {text!r}")
-        try:
-            urllib.request.build_opener(NoRedirect).open(url, timeout=30)
-            raise RuntimeError("the emulator's authorize page did not redirect")
-        except urllib.error.HTTPError as e:
-            location = e.headers.get("Location")
+        location = follow_to_redirect(url)
         paste = nb.cells[cell_index + 1]
         if 'String::from("")' not in paste.source:
             raise RuntimeError('the paste cell has no `String::from("")` to paste into')
@@ -226,18 +368,27 @@ def check(nb_path: Path, r: nbrun.RunResult, out: Path, cli_out: Path) -> list[s
     tables = count(nb, nbrun.has_table)
     plots = count(nb, nbrun.has_plot)
     name = nb_path.stem
-    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 3)}.get(name, (0, 0))
+    want_tables, want_plots = {"get_heart_rate": (4, 2), "import_export": (4, 3), "history": (3, 4),
+                               "cohort": (2, 1)}.get(name, (0, 0))
     if tables < want_tables:
         problems.append(f"{tables} table outputs, expected {want_tables}")
     if plots < want_plots:
         problems.append(f"{plots} plot outputs, expected {want_plots}")
     if name == "update_token" and not any("The request succeeded." in t for t in texts):
         problems.append("no 'The request succeeded.' in the output")
+    problems += secrets_shown(texts, out)
     if name == "get_heart_rate" and r.ok:
         for f in [f"Fitbit_HR_{DAY}.csv", f"Fitbit_HR_{DAY}.svg"]:
             if not (out / f).exists():
                 problems.append(f"{f} was not written")
+        # It ran through a store (FITBIT_STORE): the day must be there, then the CSVs match the CLI's.
+        if not (out / "store" / "heart_rate" / "user=demo" / f"date={DAY}" / "part-0.parquet").exists():
+            problems.append(f"FITBIT_STORE was set but the store holds no heart rate for {DAY}")
         problems += compare_with_cli(out, cli_out)
+    if name == "history" and r.ok:
+        problems += check_history(out)
+    if name == "cohort" and r.ok:
+        problems += check_cohort(out)
     if name == "import_export" and r.ok:
         if not list(out.glob("Fitbit_HR_*.csv")):
             problems.append("no Fitbit_HR_*.csv written from the export")
@@ -266,7 +417,7 @@ def main() -> int:
                 cli_out.mkdir(parents=True)
                 problems = check_notebooks_clean.problems(nb_path)
                 print(f"running {nb_path.name} ...", flush=True)
-                r = nbrun.execute(nb_path, out, env=env)
+                r = nbrun.execute(nb_path, out, env=env | NOTEBOOK_ENV.get(nb_path.stem, lambda _: {})(out))
                 print(nbrun.describe(r))
                 problems += check(nb_path, r, out, cli_out)
                 if nb_path.stem == "update_token" and r.ok:

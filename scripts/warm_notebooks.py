@@ -23,7 +23,7 @@ def main() -> int:
     nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
     crate = (nbrun.REPO / "fitbit_core").resolve()
     nb.cells = [
-        nbformat.v4.new_code_cell(f':dep fitbit_core = {{ path = "{crate}" }}'),
+        nbformat.v4.new_code_cell(f':dep fitbit_core = {{ path = "{crate}", features = ["store"] }}'),
         nbformat.v4.new_code_cell(
             "let rows: usize = fitbit_core::polars::prelude::DataFrame::empty().height();\n"
             "format!(\"{} {rows}\", fitbit_core::Detail::OneSecond)"),

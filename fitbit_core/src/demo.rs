@@ -12,6 +12,10 @@ use crate::{Config, Error, Result, Secret};
 /// Where the emulator listens unless `$FITBIT_SIM_URL` says otherwise.
 pub const DEFAULT_SIM_URL: &str = "http://127.0.0.1:8790";
 
+/// The account the demo signs in as: the emulator's first (`participant0@example.com`,
+/// URL-encoded), whatever number of accounts it serves.
+const DEMO_LOGIN_HINT: &str = "participant0%40example.com";
+
 /// The emulator's demo Fitbit app (type Personal).
 pub const FITBIT_CLIENT_ID: &str = "23DEMO";
 /// The emulator's demo Fitbit app secret (not a real secret: the emulator is local).
@@ -97,11 +101,13 @@ pub fn authorize(sim: &str, provider: Provider, path: &std::path::Path) -> Resul
         Provider::Google => "http://127.0.0.1:8085",
     };
     let auth = AuthRequest::new(provider, &ends, id, redirect);
+    // The emulator may serve several people (`--accounts N`, a demo study): sign in its first.
+    let url = format!("{}&login_hint={DEMO_LOGIN_HINT}", auth.url);
     let transport = ReqwestTransport::new().map_err(|e| Error::Network {
         url: sim.to_string(),
         message: e.message.clone(),
     })?;
-    let answer = transport.send(&Request::get(&auth.url)).map_err(|e| Error::Network {
+    let answer = transport.send(&Request::get(&url)).map_err(|e| Error::Network {
         url: sim.to_string(),
         message: format!(
             "{}. Is the emulator running? Start it with `target/release/fitbit_sim` or `make demo`",

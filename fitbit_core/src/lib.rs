@@ -13,7 +13,8 @@
 //!      source::{fitbit, google, export} ─► record (owned structs) ─► table (polars) ─► CSV / plot
 //! ```
 //!
-//! Notebooks need one dependency line, `:dep fitbit_core = { path = "../fitbit_core" }`; this crate
+//! Notebooks need one dependency line, `:dep fitbit_core = { path = "../fitbit_core", features =
+//! ["store"] }` (the same in every notebook, so polars compiles once); this crate
 //! re-exports [`polars`], [`chrono`] and [`plotters`] so versions never skew.
 //!
 //! ```no_run

@@ -27,6 +27,7 @@
 //! # Ok::<(), fitbit_core::Error>(())
 //! ```
 
+mod demo;
 mod enroll;
 mod file;
 mod run;
@@ -34,6 +35,7 @@ mod shard;
 mod status;
 mod summary;
 
+pub use demo::enroll_demo;
 pub use enroll::{AppSource, Enrollment};
 pub use file::{CLIENT_TEMPLATE, Cohort, Participant};
 pub use run::{
@@ -42,7 +44,7 @@ pub use run::{
 };
 pub use shard::Shard;
 pub use status::{ParticipantStatus, TokenState, cohort_status, status_csv};
-pub use summary::{participant_summary, scan_study};
+pub use summary::{participant_summary, scan_study, study_coverage};
 
 pub use crate::fix::Fix;
 pub use crate::store::UserId;

@@ -1,10 +1,14 @@
 //! The whole study as polars frames: every participant of a dataset as one LazyFrame, and a
-//! per-participant summary (days with heart rate, mean resting HR, mean nightly HRV).
+//! per-participant summary (days with heart rate, mean resting HR, mean nightly HRV), and the
+//! wear coverage of every participant and day.
 
 use polars::prelude::*;
 
+use chrono::NaiveDate;
+
+use super::Cohort;
 use crate::Result;
-use crate::store::{Dataset, Store};
+use crate::store::{Dataset, Store, summary::coverage_per_day};
 
 /// Every participant and day of `dataset` as one LazyFrame, with `user` and `date` columns (the
 /// hive keys): the study for the analysis that follows. The same as [`Store::scan`].
@@ -47,4 +51,37 @@ pub fn participant_summary(store: &Store) -> Result<DataFrame> {
         .join(hrv, [col("user")], [col("user")], args())
         .sort(["user"], SortMultipleOptions::default())
         .collect()?)
+}
+
+/// Wear coverage of every participant of `cohort` for the local days `start..=end`, read from
+/// `store`: `user` (String) then the columns of [`coverage_per_day`] (`date`,
+/// `hours_with_data`, `minutes_with_data`, `day_minutes`), participants in cohort order, days
+/// ascending; a day without heart rate has no row. The frame
+/// [`plot::coverage_heatmap`](crate::plot::coverage_heatmap) draws.
+///
+/// ```no_run
+/// use fitbit_core::{cohort::{Cohort, study_coverage}, plot, store::Store, chrono::NaiveDate};
+/// let (cohort, store) = (Cohort::load("study/cohort.csv")?, Store::open("study/store")?);
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+/// let coverage = study_coverage(&store, &cohort, day(1), day(31))?;
+/// let chart = plot::coverage_heatmap(&coverage, "Hours worn per day")?;
+/// # Ok::<(), fitbit_core::Error>(())
+/// ```
+pub fn study_coverage(
+    store: &Store,
+    cohort: &Cohort,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<DataFrame> {
+    let with_user = |user: &str, mut cov: DataFrame| -> Result<DataFrame> {
+        let users = Column::new("user".into(), vec![user; cov.height()]);
+        cov.insert_column(0, users)?;
+        Ok(cov)
+    };
+    let mut out = with_user("", coverage_per_day(&Dataset::HeartRate.empty_frame()?)?)?;
+    for p in cohort.participants() {
+        let hr = store.heart_rate(&p.id, start, end)?;
+        out.vstack_mut(&with_user(p.id.as_str(), coverage_per_day(&hr)?)?)?;
+    }
+    Ok(out)
 }

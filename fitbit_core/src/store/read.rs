@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use polars::prelude::{
-    DataFrame, HiveOptions, IntoLazy, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, all,
-    concat, lit,
+    DataFrame, DataType, HiveOptions, IntoLazy, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs,
+    all, concat, lit,
 };
 
 use super::{Dataset, PART_FILE, Store, UserId};
@@ -84,9 +84,10 @@ impl Store {
             .map(|(d, p)| {
                 let path = PlRefPath::try_from_path(p)?;
                 let scan = LazyFrame::scan_parquet(path, args.clone())?;
-                // Daily files leave out `date` (the partition key carries it).
+                // Daily files leave out `date` (the partition key carries it); a date literal
+                // is a Datetime in polars, so cast it to the table's Date.
                 Ok(if dataset.is_daily() {
-                    scan.select([lit(*d).alias("date"), all().as_expr()])
+                    scan.select([lit(*d).cast(DataType::Date).alias("date"), all().as_expr()])
                 } else {
                     scan
                 })

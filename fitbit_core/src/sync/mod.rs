@@ -17,6 +17,7 @@
 //! ```
 
 mod plan;
+mod reader;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use chrono_tz::Tz;
 use polars::prelude::DataFrame;
 
 pub use plan::{Plan, Task, is_provisional, user_quota};
+pub use reader::Reader;
 
 use crate::http::{Budget, Pacer};
 use crate::record::{DailyHr, DailyHrv, Detail};

@@ -33,6 +33,7 @@ mod hr_csv;
 mod names;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod records;
 #[cfg(test)]
 mod tests;
 
@@ -47,3 +48,4 @@ pub use names::{
 };
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetSink, write_parquet};
+pub use records::{daily_hr, daily_hrv, hr_samples, hrv_samples};
