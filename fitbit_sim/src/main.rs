@@ -184,7 +184,10 @@ mod tests {
         let c = parse(&args(&["--user-cap=5"])).expect("a numeric cap parses");
         assert_eq!(c.google_user_cap, Some(5));
         let c = parse(&args(&["--hr-every-secs", "60"])).expect("a spacing parses");
-        assert_eq!((c.hr_every_secs, parse(&[]).unwrap().hr_every_secs), (Some(60), None));
+        assert_eq!(
+            (c.hr_every_secs, parse(&[]).unwrap().hr_every_secs),
+            (Some(60), None)
+        );
     }
 
     #[test]

@@ -482,9 +482,15 @@ mod tests {
         assert!(sub.iter().all(|s| hr.contains(s)) && sub.len() <= 60);
         let every_5 = Person::new(42, Berlin, false).hr_every(Some(5));
         let n = every_5.heart_rate(from, to).len();
-        assert!(n > 11 * hr.len() && n <= 12 * hr.len(), "{n} vs {}", hr.len());
+        assert!(
+            n > 11 * hr.len() && n <= 12 * hr.len(),
+            "{n} vs {}",
+            hr.len()
+        );
         assert_eq!(
-            Person::new(42, Berlin, false).hr_every(Some(0)).heart_rate(from, to),
+            Person::new(42, Berlin, false)
+                .hr_every(Some(0))
+                .heart_rate(from, to),
             Person::new(42, Berlin, false).heart_rate(from, to),
             "0 keeps the irregular spacing"
         );
