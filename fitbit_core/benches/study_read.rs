@@ -14,7 +14,6 @@ use std::time::Instant;
 
 use fitbit_core::chrono::{Duration, FixedOffset, NaiveDate};
 use fitbit_core::cohort::scan_study;
-use fitbit_core::polars::prelude::*;
 use fitbit_core::store::{Dataset, DayState, Origin, Store, UserId};
 use fitbit_core::{HrSample, Timestamp, table};
 
