@@ -11,12 +11,16 @@ From Python, `with emulator(): ...` does the same for the duration of a block.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -148,11 +152,6 @@ def enroll(study: Path, participants: int, url: str | None = None, first: int = 
     `study/configs/<id>.json` (mode 0600, `"user": <id>`), and `study/cohort.csv` lists them
     (appended to when it exists). Returns the cohort file. The e-mail addresses stay in the
     emulator: nothing here names an account."""
-    import datetime as dt
-    import json
-    import urllib.parse
-    import urllib.request
-
     base = (url or sim_url()).rstrip("/")
     configs = study / "configs"
     configs.mkdir(parents=True, exist_ok=True)
