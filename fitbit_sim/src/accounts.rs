@@ -63,7 +63,9 @@ impl Account {
             seed,
             user_id: user_id_for(seed),
             email: format!("participant{index}@example.com"),
-            person: Person::new(seed, tz, config.dense_1sec).pixel_watch(config.pixel_watch),
+            person: Person::new(seed, tz, config.dense_1sec)
+                .pixel_watch(config.pixel_watch)
+                .hr_every(config.hr_every_secs),
         }
     }
 

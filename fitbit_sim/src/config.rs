@@ -130,6 +130,9 @@ pub struct SimConfig {
     /// A Pixel Watch's HR spacing: about one sample every 2 s, ~38,000 on a worn day
     /// ([`crate::person::Person::pixel_watch`]).
     pub pixel_watch: bool,
+    /// One HR sample every this many seconds of worn time instead of every 1–5 s
+    /// ([`crate::person::Person::hr_every`]): many people's months in a benchmark's minutes.
+    pub hr_every_secs: Option<u32>,
     /// Most points on one Google list page, whatever `pageSize` asks (10,000, the documented
     /// maximum; the live API was seen giving about 5,000 for `pageSize=10000`).
     pub google_page_cap: usize,
@@ -186,6 +189,7 @@ impl Default for SimConfig {
             google_refresh_ttl: Some(Duration::from_secs(604_800)),
             dense_1sec: false,
             pixel_watch: false,
+            hr_every_secs: None,
             google_page_cap: 10_000,
             google_pretty_print: false,
             faults: Faults::default(),

@@ -1,5 +1,5 @@
 //! `fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] [--accounts N]
-//! [--project-per-minute N] [--user-cap N|none] [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch]
+//! [--project-per-minute N] [--user-cap N|none] [--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch] [--hr-every-secs N]
 //! [--google-page-cap N] [--google-pretty] [--error-rate F] [--latency-ms N] [--drop-rate F]
 //! [--truncate-rate F] [--fault-seed N]`
 //!
@@ -12,7 +12,7 @@ use fitbit_sim::{Sim, SimConfig};
 
 const USAGE: &str = "usage: fitbit_sim [--addr 127.0.0.1:8790] [--seed N] [--time-zone Europe/Berlin] \
 [--accounts N] [--project-per-minute N] [--user-cap N|none] \
-[--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch] [--google-page-cap N] \
+[--intraday personal|missing|forbidden] [--gone] [--dense-1sec] [--pixel-watch] [--hr-every-secs N] [--google-page-cap N] \
 [--google-pretty] [--error-rate F] [--latency-ms N] \
 [--drop-rate F] [--truncate-rate F] [--fault-seed N]";
 
@@ -78,6 +78,16 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
                 c.pixel_watch = true;
                 c.google_page_cap = 5_000;
                 c.google_pretty_print = true;
+            }
+            // One HR sample every N seconds of worn time (benchmarks of many people).
+            "--hr-every-secs" => {
+                let v = value()?;
+                c.hr_every_secs = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| (1..=3600).contains(n))
+                        .ok_or_else(|| bad(&v, "seconds from 1 to 3600"))?,
+                );
             }
             "--google-page-cap" => {
                 let v = value()?;
@@ -173,6 +183,11 @@ mod tests {
         assert_eq!(c.google_user_cap, None);
         let c = parse(&args(&["--user-cap=5"])).expect("a numeric cap parses");
         assert_eq!(c.google_user_cap, Some(5));
+        let c = parse(&args(&["--hr-every-secs", "60"])).expect("a spacing parses");
+        assert_eq!(
+            (c.hr_every_secs, parse(&[]).unwrap().hr_every_secs),
+            (Some(60), None)
+        );
     }
 
     #[test]
@@ -183,6 +198,8 @@ mod tests {
             &["--project-per-minute", "-1"],
             &["--user-cap", "lots"],
             &["--accounts"],
+            &["--hr-every-secs", "0"],
+            &["--hr-every-secs", "1m"],
         ] {
             let e = parse(&args(bad)).expect_err("must be refused");
             assert!(e.contains(bad[0]), "{e}");

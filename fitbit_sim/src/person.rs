@@ -11,7 +11,9 @@
 //!   so any sub-range is exactly a subset of a longer range); `dense_1sec`: one sample per second;
 //!   `pixel_watch` ([`Person::pixel_watch`]): a Pixel Watch's spacing, 1–3 s apart (about one
 //!   every 2 s, as the documented Pixel Watch 4 page shows: 138 samples in 5 minutes), sometimes
-//!   10–15 s, about 38,000 samples on a worn day (docs/google-health-api.md §4.4: 30k–42k a day).
+//!   10–15 s, about 38,000 samples on a worn day (docs/google-health-api.md §4.4: 30k–42k a day);
+//!   `hr_every` ([`Person::hr_every`], for benchmarks of many people): one sample every N
+//!   seconds of worn time (N = 60: 1,440 a worn day), the same curve and gaps.
 //!
 //! ```
 //! use fitbit_sim::person::Person;
@@ -55,6 +57,8 @@ pub struct Person {
     pub dense_1sec: bool,
     /// Pixel Watch spacing (1–3 s, about 38,000 samples a worn day) instead of 1–5 s.
     pub pixel_watch: bool,
+    /// One sample every this many seconds (on the UTC clock) instead of the irregular spacing.
+    pub hr_every: Option<u32>,
 }
 
 /// splitmix64: a tiny, good-quality hash used as a stateless PRNG.
@@ -97,7 +101,25 @@ impl Person {
             tz,
             dense_1sec,
             pixel_watch: false,
+            hr_every: None,
         }
+    }
+
+    /// The same person with one HR sample every `secs` seconds (at UTC instants divisible by
+    /// it) where the watch is worn; `None` (or 0) keeps the irregular spacing. No effect with
+    /// `dense_1sec`.
+    ///
+    /// ```
+    /// use fitbit_sim::person::Person;
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// let p = Person::new(7, chrono_tz::Europe::Berlin, false).hr_every(Some(60));
+    /// let from = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
+    /// let hr = p.heart_rate(from, from + Duration::days(1));
+    /// assert!(hr.len() <= 1440 && hr.iter().all(|(t, _)| t.timestamp() % 60 == 0));
+    /// ```
+    pub fn hr_every(mut self, secs: Option<u32>) -> Self {
+        self.hr_every = secs.filter(|s| *s > 0);
+        self
     }
 
     /// The same person with a Pixel Watch's sample spacing (see the module comment); no effect
@@ -288,6 +310,7 @@ impl Person {
         };
         let mut out = Vec::with_capacity(cap.clamp(0, 200_000) as usize);
         let dense = self.dense_1sec;
+        let every = self.hr_every.map(i64::from);
         // Regular steps: 1–5 s (mean 3), or a Pixel Watch's 1–3 s (mean 2); gaps of 10–15 s.
         let (steps, gap_pct) = if self.pixel_watch { (3, 2) } else { (5, 6) };
         self.for_each_minute(fs.div_euclid(60), ts.div_euclid(60) + 1, |m, base| {
@@ -307,6 +330,12 @@ impl Person {
             if dense {
                 for s in 0..60 {
                     push(s, 0);
+                }
+            } else if let Some(n) = every {
+                let mut s = (n - start.rem_euclid(n)) % n;
+                while s < 60 {
+                    push(s, 2);
+                    s += n;
                 }
             } else {
                 let mut r = self.rand(T_STEP, m);
@@ -453,6 +482,33 @@ mod tests {
             .collect();
         assert_eq!(sub, expected);
         assert!(a.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn sparse_spacing_keeps_the_worn_minutes_and_the_subset_rule() {
+        let p = Person::new(42, Berlin, false).hr_every(Some(60));
+        let (from, to) = (utc(2026, 10, 1, 0), utc(2026, 10, 2, 0));
+        let hr = p.heart_rate(from, to);
+        let worn: Vec<_> = p.minute_means(from, to).iter().map(|(t, _)| *t).collect();
+        let times: Vec<_> = hr.iter().map(|(t, _)| *t).collect();
+        assert_eq!(times, worn, "one sample at the start of every worn minute");
+        assert!(hr.len() > 1000 && hr.len() <= 1440, "{}", hr.len());
+        let sub = p.heart_rate(utc(2026, 10, 1, 10), utc(2026, 10, 1, 11));
+        assert!(sub.iter().all(|s| hr.contains(s)) && sub.len() <= 60);
+        let every_5 = Person::new(42, Berlin, false).hr_every(Some(5));
+        let n = every_5.heart_rate(from, to).len();
+        assert!(
+            n > 11 * hr.len() && n <= 12 * hr.len(),
+            "{n} vs {}",
+            hr.len()
+        );
+        assert_eq!(
+            Person::new(42, Berlin, false)
+                .hr_every(Some(0))
+                .heart_rate(from, to),
+            Person::new(42, Berlin, false).heart_rate(from, to),
+            "0 keeps the irregular spacing"
+        );
     }
 
     #[test]
