@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build and install the project's Jupyter kernel: evcxr_jupyter 0.22.0 with evcxr 0.22.0 patched
-# by kernel/evcxr-lazy-rust-analyzer.patch (see kernel/README.md).
+# by kernel/evcxr-*.patch, applied in name order (see kernel/README.md).
 #
 #   scripts/build_kernel.sh           patched kernel -> .evcxr/kernel/bin/evcxr_jupyter
 #   scripts/build_kernel.sh --stock   unpatched evcxr 0.22.0, same lock and build dir
@@ -24,7 +24,8 @@ case "${1:-}" in
 esac
 
 crate="$REPO/kernel"
-patch_file="$crate/evcxr-lazy-rust-analyzer.patch"
+# Independent patches against pristine evcxr 0.22.0, applied in this order.
+patch_files=("$crate/evcxr-direct-rustc.patch" "$crate/evcxr-lazy-rust-analyzer.patch")
 src_root="$REPO/.evcxr/src"
 target_dir="$REPO/target/kernel"
 if [ "$variant" = patched ]; then
@@ -40,7 +41,7 @@ bin="$install_root/bin/evcxr_jupyter"
 
 stamp_file="$install_root/.build-stamp"
 stamp="$( { echo "$variant"; rustc -vV; cat "$crate/Cargo.toml" "$crate/Cargo.lock" "$crate/src/main.rs" "$0";
-            if [ "$variant" = patched ]; then cat "$patch_file"; fi; } | sha256sum | cut -d' ' -f1)"
+            if [ "$variant" = patched ]; then cat "${patch_files[@]}"; fi; } | sha256sum | cut -d' ' -f1)"
 if [ -x "$bin" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
   log "kernel ($variant): $bin up to date"
   exit 0
@@ -70,12 +71,14 @@ mkdir -p "$(dirname "$evcxr_dir")"
 tar -xzf "$crate_file" -C "$(dirname "$evcxr_dir")"
 [ -f "$evcxr_dir/src/rust_analyzer.rs" ] || die "unexpected layout of $crate_file"
 if [ "$variant" = patched ]; then
-  log "kernel: applying $(basename "$patch_file")"
-  if have patch; then
-    patch --quiet --batch --forward -p1 -d "$evcxr_dir" < "$patch_file"
-  else  # git apply outside any repository (the work tree is one, so stop the search above it)
-    (cd "$evcxr_dir" && GIT_CEILING_DIRECTORIES="$(dirname "$evcxr_dir")" git apply -p1 "$patch_file")
-  fi
+  for patch_file in "${patch_files[@]}"; do
+    log "kernel: applying $(basename "$patch_file")"
+    if have patch; then
+      patch --quiet --batch --forward -p1 -d "$evcxr_dir" < "$patch_file"
+    else  # git apply outside any repository (the work tree is one, so stop the search above it)
+      (cd "$evcxr_dir" && GIT_CEILING_DIRECTORIES="$(dirname "$evcxr_dir")" git apply -p1 "$patch_file")
+    fi
+  done
 else
   # The same crate with [patch] pointing at the unpatched source: identical Cargo.lock.
   mkdir -p "$build_crate/src"

@@ -12,6 +12,8 @@ show that nothing a user sees changed:
     persists, also right after `:dep` (the deferred workspace load),
   * Tab completion after `fitbit_core::` returns the crate's modules,
   * Shift-Tab inspection shows documentation,
+  * later cells run the rustc command cargo used (without cargo), and a changed Cargo.toml
+    (`:dep`) or a dependency whose source changed goes through cargo again,
   * a cell that fails to compile reports the compiler's error, and the variables survive it.
 Uses the warmed build dir (slot 0) like the notebooks. Last line: `kernel: N passed, M failed`.
 """
@@ -128,6 +130,32 @@ def main() -> int:
             check("Shift-Tab inspection shows documentation",
                   reply.get("status") == "ok" and reply.get("found", False) and "hr_intraday" in doc
                   and "No documentation found" not in doc, reply)
+
+            # Cells after the first are compiled by running the rustc command cargo used for the cell
+            # crate (evcxr-direct-rustc.patch); cargo records it again only when it builds. A changed
+            # Cargo.toml (`:dep`) or a changed dependency goes through cargo again.
+            if not stock:
+                record = "std::fs::metadata(std::path::Path::new(&std::env::var(\"EVCXR_TMPDIR\").unwrap())" \
+                         ".join(\".evcxr-rustc-command.json\")).and_then(|m| m.modified()).map(|t| format!(\"{t:?}\"))" \
+                         ".unwrap_or_default()"
+                before = run(kc, record).plain()
+                c = run(kc, 'let pkg: &str = env!("CARGO_PKG_NAME");\npkg.len()')
+                after = run(kc, record).plain()
+                check("later cells run rustc directly (cargo's record of the command is not rewritten),"
+                      " with the variables cargo sets", before not in ("", '""') and before == after
+                      and c.status == "ok" and c.plain() == "3", (before, after, c))
+                dep = Path(tmp) / "kt_dep"
+                (dep / "src").mkdir(parents=True)
+                (dep / "Cargo.toml").write_text('[package]\nname = "kt_dep"\nversion = "0.1.0"\nedition = "2021"\n')
+                (dep / "src/lib.rs").write_text("pub const VALUE: u32 = 1;\n")
+                c = run(kc, f':dep kt_dep = {{ path = "{dep}" }}\nkt_dep::VALUE')
+                check("`:dep` after direct cells goes through cargo", c.status == "ok" and c.plain() == "1"
+                      and run(kc, record).plain() != after, c)
+                run(kc, "kt_dep::VALUE + 1")
+                time.sleep(1.1)  # a newer modification time than the compiled dependency
+                (dep / "src/lib.rs").write_text("pub const VALUE: u32 = 2;\n")
+                c = run(kc, "kt_dep::VALUE")
+                check("a dependency whose source changed is rebuilt by cargo", c.status == "ok" and c.plain() == "2", c)
 
             c = run(kc, 'let bad: u32 = "text";')
             check("a cell that fails to compile reports the compiler's error",
