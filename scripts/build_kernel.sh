@@ -24,8 +24,13 @@ case "${1:-}" in
 esac
 
 crate="$REPO/kernel"
-# Independent patches against pristine evcxr 0.22.0, applied in this order.
-patch_files=("$crate/evcxr-direct-rustc.patch" "$crate/evcxr-lazy-rust-analyzer.patch")
+# Independent patches against pristine evcxr 0.22.0, applied in this order. The direct-rustc
+# patch is opt-in (FITBIT_KERNEL_DIRECT_RUSTC=1) until it is measured and tested on the
+# notebooks (kernel/README.md).
+patch_files=("$crate/evcxr-lazy-rust-analyzer.patch")
+if [ "${FITBIT_KERNEL_DIRECT_RUSTC:-0}" = 1 ]; then
+  patch_files=("$crate/evcxr-direct-rustc.patch" "${patch_files[@]}")
+fi
 src_root="$REPO/.evcxr/src"
 target_dir="$REPO/target/kernel"
 if [ "$variant" = patched ]; then
