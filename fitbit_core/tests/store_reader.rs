@@ -196,5 +196,5 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
     let err = enroll_demo(&sim.url(), &dir.path().join("more"), 4)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("--accounts 4"), "{err}");
+    assert!(err.contains("at least 4 accounts"), "{err}");
 }

@@ -67,8 +67,8 @@ pub fn enroll_demo(sim: &str, folder: &Path, participants: usize) -> Result<Coho
                     String::from_utf8_lossy(&answer.body).trim()
                 ),
                 hint: format!(
-                    "start the emulator with at least {participants} accounts \
-                     (`fitbit_sim --accounts {participants}`), or enroll fewer participants"
+                    "start the emulator with at least {participants} accounts (its `accounts` \
+                     switch), or enroll fewer participants"
                 ),
             });
         }

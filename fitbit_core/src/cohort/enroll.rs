@@ -280,11 +280,11 @@ mod tests {
         let e = Enrollment::prepare(&cohort, "P01", None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains(CLIENT_TEMPLATE) && e.contains("--app"), "{e}");
+        assert!(e.contains(CLIENT_TEMPLATE) && e.contains("app config"), "{e}");
         let e = Enrollment::prepare(&cohort, "P01", Some(&dir.path().join("nope.json")))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("nope.json") && e.contains("--app"), "{e}");
+        assert!(e.contains("nope.json") && !e.contains("--"), "{e}");
         let e = Enrollment::prepare(&cohort, "P09", None)
             .unwrap_err()
             .to_string();
