@@ -11,23 +11,10 @@ use super::{REST_COLOR, Svg, hr_long, plot_error};
 use crate::{Error, Result};
 
 fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    let days = df.column("date")?.cast(&DataType::Int32)?;
-    Ok(days
-        .i32()?
-        .iter()
-        .map(|v| v.map(|d| epoch + Duration::days(i64::from(d))))
-        .collect())
+    Ok(crate::table::date_column(df)?.into_iter().map(Some).collect())
 }
 
-fn floats(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df
-        .column(column)?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .collect())
-}
+use crate::table::float_column as floats;
 
 /// The daily min–mean–max heart-rate band of a `daily_band` frame (`date`, `min`, `mean`,
 /// `max`), as [`hr_long`] draws it.

@@ -49,3 +49,4 @@ pub use names::{
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetSink, write_parquet};
 pub use records::{daily_hr, daily_hrv, hr_samples, hrv_samples};
+pub(crate) use records::{dates as date_column, floats as float_column};

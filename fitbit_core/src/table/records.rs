@@ -139,7 +139,8 @@ fn naive_time(ticks: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
     Some(t.naive_utc())
 }
 
-fn dates(df: &DataFrame) -> Result<Vec<NaiveDate>> {
+/// The `date` column as dates; a missing date is an error naming its row.
+pub(crate) fn dates(df: &DataFrame) -> Result<Vec<NaiveDate>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
     let days = df.column("date")?.cast(&DataType::Int32)?;
     days.i32()?
@@ -152,7 +153,8 @@ fn dates(df: &DataFrame) -> Result<Vec<NaiveDate>> {
         .collect()
 }
 
-fn floats(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
+/// A numeric column as `f64`s (missing values kept as `None`).
+pub(crate) fn floats(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
     Ok(df
         .column(column)?
         .cast(&DataType::Float64)?
