@@ -76,13 +76,17 @@ fn single(config: &Path, args: &Args) -> Result<()> {
 /// `fitbit auth --cohort FILE --participant ID`: that participant's config, created or renewed.
 fn enroll(cohort_path: &Path, id: &str, args: &Args) -> Result<()> {
     let cohort = Cohort::load(cohort_path)?;
-    let enrollment = Enrollment::prepare(&cohort, id, args.app.as_deref()).map_err(|e| match e {
-        // The library names the app config; the CLI names the flag that sets it.
-        Error::InvalidInput { what, hint } if what.starts_with("app config") => {
-            Error::InvalidInput { what, hint: format!("{hint} (--app PATH)") }
-        }
-        other => other,
-    })?;
+    let enrollment =
+        Enrollment::prepare(&cohort, id, args.app.as_deref()).map_err(|e| match e {
+            // The library names the app config; the CLI names the flag that sets it.
+            Error::InvalidInput { what, hint } if what.starts_with("app config") => {
+                Error::InvalidInput {
+                    what,
+                    hint: format!("{hint} (--app PATH)"),
+                }
+            }
+            other => other,
+        })?;
     let config = enrollment.participant().config.clone();
     let app = match enrollment.source() {
         AppSource::Named(p) | AppSource::Template(p) => format!("the app in {}", p.display()),

@@ -280,7 +280,10 @@ mod tests {
         let e = Enrollment::prepare(&cohort, "P01", None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains(CLIENT_TEMPLATE) && e.contains("app config"), "{e}");
+        assert!(
+            e.contains(CLIENT_TEMPLATE) && e.contains("app config"),
+            "{e}"
+        );
         let e = Enrollment::prepare(&cohort, "P01", Some(&dir.path().join("nope.json")))
             .unwrap_err()
             .to_string();

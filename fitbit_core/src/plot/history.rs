@@ -11,7 +11,10 @@ use super::{REST_COLOR, Svg, hr_long, plot_error};
 use crate::{Error, Result};
 
 fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
-    Ok(crate::table::date_column(df)?.into_iter().map(Some).collect())
+    Ok(crate::table::date_column(df)?
+        .into_iter()
+        .map(Some)
+        .collect())
 }
 
 use crate::table::float_column as floats;
