@@ -45,6 +45,7 @@ pub mod plot;
 pub mod provider;
 pub mod record;
 pub mod secret;
+pub mod settings;
 pub mod source;
 #[cfg(feature = "store")]
 pub mod store;
