@@ -399,15 +399,7 @@ fn invalid_grant_and_shutdown_are_explained() {
 #[test]
 fn import_reads_an_export_folder_into_the_same_csvs() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let global = dir.path().join("Takeout/Fitbit/Global Export Data");
-    std::fs::create_dir_all(&global).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_global_export_sample.json"),
-        global.join("heart_rate-2019-04-22.json"),
-    )
-    .unwrap();
+    let global = legacy_export_day(dir.path());
     std::fs::write(
         global.join("heart_rate-2019-04-23.json"),
         "[{\"dateTime\" : \"04/23/19 0",

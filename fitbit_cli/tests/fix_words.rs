@@ -1,7 +1,6 @@
 //! The CLI renders the library's fixes (data) as its own flags and commands: the library's
 //! messages name none, the CLI's output does.
 
-use std::path::Path;
 use std::process::Command;
 
 use fitbit_core::store::{Store, UserId};
@@ -37,15 +36,7 @@ fn a_held_store_lock_says_to_pass_wait() {
 #[test]
 fn an_import_without_a_zone_names_the_tz_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let global = dir.path().join("Takeout/Fitbit/Global Export Data");
-    std::fs::create_dir_all(&global).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_global_export_sample.json"),
-        global.join("heart_rate-2019-04-22.json"),
-    )
-    .unwrap();
+    legacy_export_day(dir.path());
     let mut c = Command::new(env!("CARGO_BIN_EXE_fitbit"));
     c.current_dir(dir.path())
         .args(["import", "Takeout", "--out", "out"]);

@@ -66,9 +66,15 @@ mod tests {
         let d = day("SETTINGS_TEST_DAY", "today").unwrap();
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
         let e = day("SETTINGS_TEST_BAD", "today").unwrap_err().to_string();
-        assert!(e.contains("SETTINGS_TEST_BAD") && e.contains("YYYY-MM-DD"), "{e}");
+        assert!(
+            e.contains("SETTINGS_TEST_BAD") && e.contains("YYYY-MM-DD"),
+            "{e}"
+        );
         let e = days("SETTINGS_TEST_DAYS", 60).unwrap_err().to_string();
-        assert!(e.contains("SETTINGS_TEST_DAYS") && e.contains("at least 1"), "{e}");
+        assert!(
+            e.contains("SETTINGS_TEST_DAYS") && e.contains("at least 1"),
+            "{e}"
+        );
         assert_eq!(text("SETTINGS_TEST_BLANK", "x"), "x");
         let y = day("SETTINGS_TEST_UNSET", "yesterday").unwrap();
         assert_eq!(y, day::today(None).pred_opt().unwrap());

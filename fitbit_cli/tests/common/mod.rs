@@ -99,3 +99,18 @@ pub fn google_export(dir: &Path) {
     )
     .unwrap();
 }
+
+/// A Fitbit Global Export folder under `dir/Takeout` holding one day (2019-04-22) of the
+/// legacy `heart_rate-*.json` fixture; returns the folder.
+pub fn legacy_export_day(dir: &Path) -> PathBuf {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
+    let global = dir.join("Takeout/Fitbit/Global Export Data");
+    std::fs::create_dir_all(&global).unwrap();
+    std::fs::copy(
+        fixtures.join("takeout_heart_rate_global_export_sample.json"),
+        global.join("heart_rate-2019-04-22.json"),
+    )
+    .unwrap();
+    global
+}
