@@ -38,9 +38,9 @@ def sim_url() -> str:
 
 
 def accounts() -> str:
-    """People the emulator serves: `FITBIT_SIM_ACCOUNTS`, default 5 (cohort.ipynb's demo study;
-    the demo signs in the first, the others are its participants)."""
-    return os.environ.get("FITBIT_SIM_ACCOUNTS", "5")
+    """People the emulator serves: `FITBIT_SIM_ACCOUNTS`, default 6: the single-user demo signs
+    in account 0, cohort.ipynb's demo study enrolls accounts 1-5 as its participants."""
+    return os.environ.get("FITBIT_SIM_ACCOUNTS", "6")
 
 
 def bin_dir() -> Path:

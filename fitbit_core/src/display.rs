@@ -61,14 +61,21 @@ pub fn notebook_fix(fix: Fix) -> String {
 /// use fitbit_core::{Error, Provider, display::explain};
 /// let e = Error::Reauthorize { provider: Provider::Fitbit, detail: "invalid_grant".into() };
 /// let text = explain(&e);
-/// assert!(text.starts_with(&e.to_string()));
+/// assert!(text.starts_with(&e.message().to_string()));
 /// assert!(text.contains("update_token.ipynb"));
 /// ```
 pub fn explain(e: &Error) -> String {
     match e.fix() {
-        Some(fix) => format!("{e}\nIn the notebooks: {}", notebook_fix(fix)),
-        None => e.to_string(),
+        Some(fix) => format!("{}\nIn the notebooks: {}", e.message(), notebook_fix(fix)),
+        None => e.message().to_string(),
     }
+}
+
+/// Whether this code runs inside an evcxr notebook: evcxr sets `EVCXR_IS_RUNTIME` in the process
+/// that runs the cells. There, an [`Error`]'s `Display` (what a bare `?` in a cell prints) ends
+/// with the notebooks' words for its fix, as [`explain`] gives them.
+pub fn in_notebook() -> bool {
+    std::env::var_os("EVCXR_IS_RUNTIME").is_some()
 }
 
 /// An import report with its fixes as notebook settings (see [`ImportReport::render`]).

@@ -214,8 +214,49 @@ impl std::fmt::Display for ApiErrorKind {
     }
 }
 
+/// The message in the library's words. Inside an evcxr notebook
+/// ([`crate::display::in_notebook`]) it is followed by what to do there
+/// ([`crate::display::notebook_fix`]), so that a bare `?` in a cell names the cell or setting to
+/// change; [`Error::message`] is the message alone.
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_message(f)?;
+        match self.fix() {
+            Some(fix) if crate::display::in_notebook() => {
+                write!(
+                    f,
+                    "\nIn the notebooks: {}",
+                    crate::display::notebook_fix(fix)
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// [`Error::message`].
+struct Message<'a>(&'a Error);
+
+impl std::fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.write_message(f)
+    }
+}
+
+impl Error {
+    /// What went wrong and what to do, in the library's words only (no command, flag or
+    /// notebook cell), wherever it runs.
+    ///
+    /// ```
+    /// use fitbit_core::{Error, Provider};
+    /// let e = Error::Reauthorize { provider: Provider::Google, detail: "invalid_grant".into() };
+    /// assert!(e.message().to_string().ends_with("authorize again"));
+    /// ```
+    pub fn message(&self) -> impl std::fmt::Display + '_ {
+        Message(self)
+    }
+
+    fn write_message(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use Error::*;
         match self {
             ConfigMissing { path } => write!(

@@ -140,7 +140,47 @@ fn errors_carry_their_fix_as_data() {
         detail: "invalid_grant".into(),
     };
     let shown = fitbit_core::display::explain(&e);
-    assert!(shown.starts_with(&e.to_string()) && shown.contains("update_token.ipynb"));
+    assert!(shown.starts_with(&e.message().to_string()) && shown.contains("update_token.ipynb"));
+}
+
+/// In a notebook a bare `?` prints the error's `Display`: there (evcxr sets `EVCXR_IS_RUNTIME`
+/// in the process that runs the cells) it ends with the notebooks' words for the fix. Outside,
+/// `Display` is the library's message alone. The notebook half runs in a child process of this
+/// test binary, with that variable set.
+#[test]
+fn a_bare_question_mark_in_a_notebook_names_the_cell_to_run() {
+    let e = Error::Reauthorize {
+        provider: Provider::Fitbit,
+        detail: "invalid_grant".into(),
+    };
+    let no_fix = Error::InvalidInput {
+        what: "date `2026-13-01`".into(),
+        hint: "write it as YYYY-MM-DD".into(),
+    };
+    assert_eq!(no_fix.to_string(), no_fix.message().to_string());
+    if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+        assert!(fitbit_core::display::in_notebook());
+        assert_eq!(e.to_string(), fitbit_core::display::explain(&e));
+        assert!(e.to_string().contains("update_token.ipynb"), "{e}");
+        assert!(!e.message().to_string().contains(".ipynb"));
+        println!("checked in notebook mode");
+        return;
+    }
+    assert!(!fitbit_core::display::in_notebook());
+    assert_eq!(e.to_string(), e.message().to_string());
+    assert_eq!(front_end_words(&e.to_string()), Vec::<&str>::new());
+    let me = "a_bare_question_mark_in_a_notebook_names_the_cell_to_run";
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", me, "--nocapture", "--test-threads=1"])
+        .env("EVCXR_IS_RUNTIME", "1")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success() && out.contains("checked in notebook mode"),
+        "{out}{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
 }
 
 /// A guard for new code: no string in the library's own (non-test) source names a flag, a

@@ -131,8 +131,9 @@ fn the_demo_signs_in_the_first_of_several_accounts() {
 
 #[test]
 fn a_demo_study_enrolls_each_participant_with_their_own_account() {
+    // Account 0 is the single-user demo's; the study gets accounts 1..=3.
     let sim = sim(SimConfig {
-        accounts: 3,
+        accounts: 4,
         ..SimConfig::default()
     });
     let dir = tempfile::tempdir().unwrap();
@@ -154,9 +155,9 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
         }
         let mut c = Client::from_session(session(&sim, &p.config));
         assert_eq!(c.store_user().unwrap(), p.id);
-        let before = sim.control().counters_for(k).data_requests;
+        let before = sim.control().counters_for(k + 1).data_requests;
         c.check().unwrap();
-        assert_eq!(sim.control().counters_for(k).data_requests, before + 1);
+        assert_eq!(sim.control().counters_for(k + 1).data_requests, before + 1);
         store.sync(&mut c, start, end).unwrap();
     }
     // The study's coverage: every participant, every day, in cohort order.
@@ -180,6 +181,11 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
         own,
         "P02's rows are P02's own coverage"
     );
+    assert_eq!(
+        sim.control().counters_for(0).data_requests,
+        0,
+        "the single-user demo's account is not a participant"
+    );
     let per_user = participant_summary(&store).unwrap();
     assert_eq!(per_user.height(), 3);
     let days: Vec<Option<u32>> = per_user
@@ -196,5 +202,5 @@ fn a_demo_study_enrolls_each_participant_with_their_own_account() {
     let err = enroll_demo(&sim.url(), &dir.path().join("more"), 4)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("at least 4 accounts"), "{err}");
+    assert!(err.contains("at least 5 accounts"), "{err}");
 }

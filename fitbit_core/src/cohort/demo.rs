@@ -1,6 +1,8 @@
 //! A demo study on the local emulator: participants `P01`, `P02`, … enrolled with the
-//! emulator's accounts 0, 1, … (`POST /_sim/tokens`, as if each had consented), one config each
-//! and a cohort file, exactly as a real study lays them out.
+//! emulator's accounts 1, 2, … (`POST /_sim/tokens`, as if each had consented), one config each
+//! and a cohort file, exactly as a real study lays them out. Account 0 is left to the
+//! single-user demo (its notebooks sign in the emulator's first person), so a study synced
+//! right after them does not share that person's per-user quota window.
 
 use std::path::Path;
 
@@ -21,11 +23,12 @@ struct IssuedTokens {
     expires_in: i64,
 }
 
-/// Enrolls `participants` accounts of the emulator at `sim` (see [`crate::demo::sim_url`]) as
-/// `P01`, `P02`, … into `folder`: `folder/configs/Pnn.json` (Google, 0600, with the pseudonym
+/// Enrolls the emulator's accounts 1..=`participants` at `sim` (see [`crate::demo::sim_url`])
+/// as `P01`, `P02`, … into `folder`: `folder/configs/Pnn.json` (Google, 0600, with the pseudonym
 /// as `"user"`) and `folder/cohort.csv`; returns the loaded cohort. Run again, it enrolls again
-/// (the emulator forgets its tokens when it restarts). The emulator must serve that many
-/// accounts (`fitbit_sim --accounts N`; `scripts/sim.py` starts it with enough).
+/// (the emulator forgets its tokens when it restarts). The emulator must serve
+/// `participants + 1` accounts (`fitbit_sim --accounts N`; `scripts/sim.py` starts it with
+/// enough for five).
 ///
 /// ```no_run
 /// let cohort = fitbit_core::cohort::enroll_demo(&fitbit_core::demo::sim_url(), "study".as_ref(), 5)?;
@@ -42,7 +45,7 @@ pub fn enroll_demo(sim: &str, folder: &Path, participants: usize) -> Result<Coho
     for k in 0..participants {
         let id = format!("P{:02}", k + 1);
         let url = format!("{sim}/_sim/tokens");
-        let account = k.to_string();
+        let account = (k + 1).to_string();
         let req = Request::post_form(
             &url,
             &[
@@ -62,13 +65,15 @@ pub fn enroll_demo(sim: &str, folder: &Path, participants: usize) -> Result<Coho
         if !answer.is_success() {
             return Err(Error::InvalidInput {
                 what: format!(
-                    "enrolling {id} as emulator account {k}: HTTP {} {}",
+                    "enrolling {id} as emulator account {}: HTTP {} {}",
+                    k + 1,
                     answer.status,
                     String::from_utf8_lossy(&answer.body).trim()
                 ),
                 hint: format!(
-                    "start the emulator with at least {participants} accounts (its `accounts` \
-                     switch), or enroll fewer participants"
+                    "start the emulator with at least {} accounts (its `accounts` switch; \
+                     account 0 is the single-user demo's), or enroll fewer participants",
+                    participants + 1
                 ),
             });
         }
