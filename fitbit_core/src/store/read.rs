@@ -101,7 +101,7 @@ impl Store {
     pub fn scan(&self, dataset: Dataset) -> Result<LazyFrame> {
         let dir = self.root.join(dataset.name());
         if !dir.is_dir() {
-            return Ok(dataset.empty_frame()?.lazy());
+            return Ok(empty_scan(dataset)?.lazy());
         }
         let glob = format!("{}/**/*.parquet", dir.display());
         let args = ScanArgsParquet {
@@ -113,5 +113,93 @@ impl Store {
             ..ScanArgsParquet::default()
         };
         Ok(LazyFrame::scan_parquet(PlRefPath::new(glob), args)?)
+    }
+}
+
+/// What [`Store::scan`] gives for a dataset with no file yet: no rows, the same columns as over
+/// files (the table's, `date` last for the daily tables as the hive key carries it, then `user`
+/// and, for intraday tables, `date`), so a study's code runs on a store that lacks a table.
+fn empty_scan(dataset: Dataset) -> Result<DataFrame> {
+    let mut df = dataset.to_file(&dataset.empty_frame()?)?;
+    let user = polars::prelude::Column::new_empty("user".into(), &DataType::String);
+    let date = polars::prelude::Column::new_empty("date".into(), &DataType::Date);
+    df.with_column(user)?;
+    df.with_column(date)?;
+    Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{FixedOffset, NaiveDate};
+
+    use super::*;
+    use crate::store::{DayState, Origin};
+    use crate::{DailyHr, DailyHrv, HrSample, HrvSample, Timestamp, table};
+
+    fn one_row(dataset: Dataset, day: NaiveDate) -> DataFrame {
+        let time = Timestamp::new(
+            day.and_hms_opt(3, 0, 0).unwrap(),
+            FixedOffset::east_opt(3600),
+        );
+        match dataset {
+            Dataset::HeartRate => table::hr_intraday(&[HrSample {
+                time,
+                bpm: 60,
+                confidence: None,
+            }]),
+            Dataset::RestingHeartRate => table::hr_daily(&[DailyHr {
+                date: day,
+                resting_bpm: Some(58.0),
+            }]),
+            Dataset::HrvDaily => table::hrv_daily(&[DailyHrv {
+                date: day,
+                daily_rmssd: Some(40.0),
+                ..DailyHrv::default()
+            }]),
+            Dataset::HrvIntraday => table::hrv_intraday(&[HrvSample {
+                time,
+                rmssd: Some(41.0),
+                coverage: None,
+                hf: None,
+                lf: None,
+                sdnn: None,
+            }]),
+        }
+        .unwrap()
+    }
+
+    /// A study's code (`scan(..).collect()?.column("user")`) must run whether or not the store
+    /// holds a table yet: the empty scan has the columns, in the order, of a scan over files.
+    #[test]
+    fn a_table_without_files_scans_with_the_columns_of_one_with_files() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        let empty = tempfile::tempdir().unwrap();
+        let full = tempfile::tempdir().unwrap();
+        let (empty, full) = (
+            Store::open(empty.path()).unwrap(),
+            Store::open(full.path()).unwrap(),
+        );
+        let user = UserId::new("P01").unwrap();
+        let ledger = full.ledger(&user).unwrap();
+        for dataset in Dataset::ALL {
+            let frame = one_row(dataset, day);
+            full.write_day(
+                &ledger,
+                &user,
+                dataset,
+                day,
+                frame,
+                Origin::Api,
+                1,
+                DayState::Complete,
+            )
+            .unwrap();
+            let over_files = full.scan(dataset).unwrap().collect().unwrap();
+            let without = empty.scan(dataset).unwrap().collect().unwrap();
+            assert_eq!(over_files.height(), 1, "{dataset}");
+            assert_eq!(without.height(), 0, "{dataset}");
+            assert_eq!(over_files.schema(), without.schema(), "{dataset}");
+            assert!(without.column("user").is_ok() && without.column("date").is_ok());
+        }
     }
 }
