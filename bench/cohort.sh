@@ -107,7 +107,7 @@ for label in ("first", "second"):
 PY
 
 echo "--- the whole study into polars (cohort::scan_study, release):"
-cargo bench -q -p fitbit_core --features store --bench study_read -- "$OUT/study/store" 2>&1 \
+cargo bench -q -p fitbit_core --features store --bench study_read -- "$PWD/$OUT/study/store" 2>&1 \
   | grep -v "^$" | tee "$OUT/polars.txt"
 echo "--- the whole study into DuckDB (read_parquet with hive_partitioning, into an in-memory table):"
 scripts/py.sh - "$OUT/study/store" <<'PY' | tee "$OUT/duckdb.txt"

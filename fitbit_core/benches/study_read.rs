@@ -54,6 +54,13 @@ fn synthetic_study(users: usize, days: u32) -> Result<Store, fitbit_core::Error>
 
 fn main() -> Result<(), fitbit_core::Error> {
     let store = match std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        // cargo runs benches in the package's folder: a relative path would name another store.
+        Some(path) if !std::path::Path::new(&path).is_dir() => {
+            return Err(fitbit_core::Error::InvalidInput {
+                what: format!("store {path}"),
+                hint: "no such folder; give the store's absolute path".into(),
+            });
+        }
         Some(path) => Store::open(path)?,
         None => synthetic_study(20, 30)?,
     };
