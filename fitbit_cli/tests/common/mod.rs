@@ -89,28 +89,31 @@ pub fn sync_cohort(sim: &SimHandle, dir: &Path, extra: &[&str]) -> std::process:
 /// A Google-era export under `dir/Takeout`: one `*_GoogleData/heart_rate_2024-10-27.csv` (the
 /// fixture: 7 samples, UTC `Z` instants, on Berlin's DST fall-back day).
 pub fn google_export(dir: &Path) {
-    let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let folder = dir.join("Takeout/Google Health/Physical Activity_GoogleData");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_googledata_2024-10-27.csv"),
-        folder.join("heart_rate_2024-10-27.csv"),
-    )
-    .unwrap();
+    export_fixture(
+        dir,
+        "Takeout/Google Health/Physical Activity_GoogleData",
+        "takeout_heart_rate_googledata_2024-10-27.csv",
+        "heart_rate_2024-10-27.csv",
+    );
 }
 
 /// A Fitbit Global Export folder under `dir/Takeout` holding one day (2019-04-22) of the
 /// legacy `heart_rate-*.json` fixture; returns the folder.
 pub fn legacy_export_day(dir: &Path) -> PathBuf {
+    export_fixture(
+        dir,
+        "Takeout/Fitbit/Global Export Data",
+        "takeout_heart_rate_global_export_sample.json",
+        "heart_rate-2019-04-22.json",
+    )
+}
+
+/// Copies the export fixture `fixture` to `dir/folder/name`; returns `dir/folder`.
+fn export_fixture(dir: &Path, folder: &str, fixture: &str, name: &str) -> PathBuf {
     let fixtures =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../fitbit_core/tests/fixtures/export");
-    let global = dir.join("Takeout/Fitbit/Global Export Data");
-    std::fs::create_dir_all(&global).unwrap();
-    std::fs::copy(
-        fixtures.join("takeout_heart_rate_global_export_sample.json"),
-        global.join("heart_rate-2019-04-22.json"),
-    )
-    .unwrap();
-    global
+    let folder = dir.join(folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(fixtures.join(fixture), folder.join(name)).unwrap();
+    folder
 }
