@@ -1,4 +1,5 @@
-"""Fail when a committed notebook carries outputs, execution counts or anything token-like.
+"""Fail when a committed notebook carries outputs, execution counts or anything token-like, or
+does not load fitbit_core with the notebooks' one `:dep` line.
 
     python scripts/check_notebooks_clean.py [notebooks/*.ipynb]
 
@@ -15,6 +16,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Every notebook's first code line: fitbit_core as one shared library, so each cell links in a
+# fraction of a second and every notebook shares one build (fitbit_core/dylib/Cargo.toml says why).
+DEP_LINE = ':dep fitbit_core = { package = "fitbit_core_dylib", path = "../fitbit_core/dylib" }'
 
 # What real credentials look like: JWTs / Google ID tokens, Google access and refresh tokens,
 # Google client secrets, and long hex strings (Fitbit-style secrets, hashes of secrets).
@@ -43,6 +48,10 @@ def problems(path: Path) -> list[str]:
             out.append(f"{path}: cell {i} has an execution count (clear all outputs before committing)")
         if cell.get("metadata", {}).get("execution"):
             out.append(f"{path}: cell {i} has execution timing metadata")
+    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    first = "".join(code[0].get("source", [])).splitlines()[:1] if code else []
+    if first != [DEP_LINE]:
+        out.append(f"{path}: the first code cell must start with the line {DEP_LINE}")
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
     if kernel != "rust":
         out.append(f"{path}: kernelspec is {kernel!r}, expected 'rust'")

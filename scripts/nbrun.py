@@ -5,8 +5,8 @@ Binder's postBuild, so all of them take the same path. The kernel is the project
 "rust" (scripts/install_kernel.sh; JUPYTER_PATH must point at .evcxr/jupyter, lib.sh does that).
 
 The notebook runs with its working directory set to the output folder, so the CSVs and SVGs it
-writes "beside the notebook" land beside the executed copy. `:dep fitbit_core = { path =
-"../fitbit_core" }` resolves against that folder: `output/` sits at the repo root, next to
+writes "beside the notebook" land beside the executed copy. The notebooks' `:dep` line (`DEP_LINE`,
+a path under `../fitbit_core`) resolves against that folder: `output/` sits at the repo root, next to
 `fitbit_core/`; for a folder elsewhere (tests use a temporary one) a `fitbit_core` symlink is
 placed beside it. evcxr canonicalises the path, so every run builds the same crate and shares
 the warm build dir.
@@ -24,8 +24,19 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from check_notebooks_clean import DEP_LINE
+
 REPO = Path(__file__).resolve().parent.parent
 KERNEL = "rust"
+# Every notebook's first line (checked by check_notebooks_clean). `dep_line(path)` gives it with an
+# absolute path, which evcxr canonicalises to the same crate.
+
+
+def dep_line(dylib_crate: Path | None = None) -> str:
+    """The notebooks' `:dep` line, with the facade crate's path made absolute if given."""
+    return DEP_LINE if dylib_crate is None else DEP_LINE.replace("../fitbit_core/dylib", str(dylib_crate))
+
+
 # A cold first cell compiles polars, plotters, reqwest and fitbit_core: allow it time.
 CELL_TIMEOUT = int(os.environ.get("NB_CELL_TIMEOUT", "3600"))
 STARTUP_TIMEOUT = int(os.environ.get("NB_STARTUP_TIMEOUT", "600"))

@@ -91,7 +91,7 @@ def main() -> int:
             want = ".evcxr/stock/bin/evcxr_jupyter" if stock else ".evcxr/kernel/bin/evcxr_jupyter"
             check(f"cells run in {want}", c.status == "ok" and (want in c.plain() or (stock and "evcxr_jupyter" in c.plain())), c)
 
-            c = run(kc, f':dep fitbit_core = {{ path = "{CRATE}" }}\n'
+            c = run(kc, nbrun.dep_line(CRATE / "dylib") + "\n"
                         "use fitbit_core::polars::prelude::DataFrame;")
             check(":dep fitbit_core loads", c.status == "ok", c)
             print(f"    (:dep cell {c.seconds:.1f} s)")

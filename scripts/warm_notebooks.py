@@ -21,9 +21,8 @@ import nbrun  # noqa: E402
 def main() -> int:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
-    crate = (nbrun.REPO / "fitbit_core").resolve()
     nb.cells = [
-        nbformat.v4.new_code_cell(f':dep fitbit_core = {{ path = "{crate}", features = ["store"] }}'),
+        nbformat.v4.new_code_cell(nbrun.dep_line((nbrun.REPO / "fitbit_core/dylib").resolve())),
         nbformat.v4.new_code_cell(
             "let rows: usize = fitbit_core::polars::prelude::DataFrame::empty().height();\n"
             "format!(\"{} {rows}\", fitbit_core::Detail::OneSecond)"),
