@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build and install the project's Jupyter kernel: evcxr_jupyter 0.22.0 with evcxr 0.22.0 patched
-# by kernel/evcxr-*.patch, applied in name order (see kernel/README.md).
+# by kernel/evcxr-direct-rustc.patch and kernel/evcxr-lazy-rust-analyzer.patch (kernel/README.md).
 #
 #   scripts/build_kernel.sh           patched kernel -> .evcxr/kernel/bin/evcxr_jupyter
 #   scripts/build_kernel.sh --stock   unpatched evcxr 0.22.0, same lock and build dir
@@ -24,12 +24,11 @@ case "${1:-}" in
 esac
 
 crate="$REPO/kernel"
-# Independent patches against pristine evcxr 0.22.0, applied in this order. The direct-rustc
-# patch is opt-in (FITBIT_KERNEL_DIRECT_RUSTC=1) until it is measured and tested on the
-# notebooks (kernel/README.md).
-patch_files=("$crate/evcxr-lazy-rust-analyzer.patch")
-if [ "${FITBIT_KERNEL_DIRECT_RUSTC:-0}" = 1 ]; then
-  patch_files=("$crate/evcxr-direct-rustc.patch" "${patch_files[@]}")
+# Independent patches against pristine evcxr 0.22.0, applied in this order (kernel/README.md).
+# FITBIT_KERNEL_DIRECT_RUSTC=0 leaves the direct-rustc patch out (to measure what it adds).
+patch_files=("$crate/evcxr-direct-rustc.patch" "$crate/evcxr-lazy-rust-analyzer.patch")
+if [ "${FITBIT_KERNEL_DIRECT_RUSTC:-1}" = 0 ]; then
+  patch_files=("$crate/evcxr-lazy-rust-analyzer.patch")
 fi
 src_root="$REPO/.evcxr/src"
 target_dir="$REPO/target/kernel"

@@ -134,7 +134,7 @@ def main() -> int:
             # Cells after the first are compiled by running the rustc command cargo used for the cell
             # crate (evcxr-direct-rustc.patch); cargo records it again only when it builds. A changed
             # Cargo.toml (`:dep`) or a changed dependency goes through cargo again.
-            if not stock and os.environ.get("FITBIT_KERNEL_DIRECT_RUSTC") == "1":
+            if not stock and os.environ.get("FITBIT_KERNEL_DIRECT_RUSTC", "1") != "0":
                 record = "std::fs::metadata(std::path::Path::new(&std::env::var(\"EVCXR_TMPDIR\").unwrap())" \
                          ".join(\".evcxr-rustc-command.json\")).and_then(|m| m.modified()).map(|t| format!(\"{t:?}\"))" \
                          ".unwrap_or_default()"
