@@ -1,12 +1,15 @@
 """Time the notebooks on stock evcxr and on the project's patched kernel, side by side in one run.
 
-    python scripts/bench_notebooks.py [--cold] [--runs N] [--kernels stock,patched] [notebooks/x.ipynb ...]
+    python scripts/bench_notebooks.py [--cold] [--runs N] [--kernels stock,patched]
+                                      [--kernel NAME=PATH/TO/evcxr_jupyter ...] [notebooks/x.ipynb ...]
 
 Both kernels run the same notebooks on the same warm build dir (the project's persistent evcxr
 build dir, slot 0, which `make setup` warms), alternating run by run: stock, patched, stock,
 patched, ... so machine load affects both alike. stock = evcxr_jupyter 0.22.0 as released
 (.evcxr/stock, `scripts/build_kernel.sh --stock`, or the one on PATH), started through the same
 kernelspec with FITBIT_STOCK_KERNEL=1; patched = .evcxr/kernel (kernel/README.md).
+--kernel adds another evcxr_jupyter binary to the rotation (for example a build with one patch
+left out: FITBIT_KERNEL_DIRECT_RUSTC=0 scripts/build_kernel.sh, then copy .evcxr/kernel away).
 --cold adds, per kernel, one run on a fresh, empty build dir and evcxr cache (minutes).
 
 Printed per run: end to end (from kernel launch), kernel start, time to the first table (from
@@ -60,9 +63,17 @@ def main() -> int:
     ap.add_argument("--cold", action="store_true", help="also time a cold run per kernel (minutes)")
     ap.add_argument("--runs", type=int, default=1, help="warm runs per notebook and kernel (best is reported)")
     ap.add_argument("--kernels", default="stock,patched", help="comma-separated: stock, patched")
+    ap.add_argument("--kernel", action="append", default=[], metavar="NAME=PATH",
+                    help="another evcxr_jupyter binary to time beside them (repeatable)")
     ap.add_argument("notebooks", nargs="*", type=Path)
     args = ap.parse_args()
     kernels = [k for k in args.kernels.split(",") if k]
+    for spec in args.kernel:
+        name, _, path = spec.partition("=")
+        if not name or not Path(path).is_file():
+            ap.error(f"--kernel {spec}: expected NAME=PATH to an evcxr_jupyter binary")
+        KERNEL_ENV[name] = {"FITBIT_STOCK_KERNEL": "0", "EVCXR_JUPYTER": str(Path(path).resolve())}
+        kernels.append(name)
     if any(k not in KERNEL_ENV for k in kernels):
         ap.error(f"--kernels: choose from {', '.join(KERNEL_ENV)}")
     if "stock" in kernels and not stock_available():
