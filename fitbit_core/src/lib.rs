@@ -13,9 +13,11 @@
 //!      source::{fitbit, google, export} ─► record (owned structs) ─► table (polars) ─► CSV / plot
 //! ```
 //!
-//! Notebooks need one dependency line, `:dep fitbit_core = { path = "../fitbit_core", features =
-//! ["store"] }` (the same in every notebook, so polars compiles once); this crate
-//! re-exports [`polars`], [`chrono`] and [`plotters`] so versions never skew.
+//! Notebooks need one dependency line, `:dep fitbit_core = { package = "fitbit_core_dylib", path =
+//! "../fitbit_core/dylib" }`: this crate with the `store` feature, built as one shared library
+//! (`fitbit_core/dylib`) so that each cell links against it in a fraction of a second; the same
+//! line in every notebook, so polars compiles once. This crate re-exports [`polars`], [`chrono`]
+//! and [`plotters`] so versions never skew.
 //!
 //! ```no_run
 //! use fitbit_core::{Client, Detail, chrono::NaiveDate};
