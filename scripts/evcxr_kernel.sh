@@ -46,10 +46,8 @@ if [ -z "${EVCXR_TMPDIR:-}" ]; then
   fi
   export EVCXR_TMPDIR="$root/slot$slot"
   mkdir -p "$EVCXR_TMPDIR"
-  # The cell crate (evcxr names it `ctx`) at opt-level 0; its dependencies keep evcxr's `:opt`
-  # (1, scripts/evcxr/init.evcxr). A cell only calls into fitbit_core, so optimising it bought
-  # nothing and cost ~0.3 s of LLVM a cell. Cargo reads this from a parent of the build dir;
-  # evcxr rewrites the build dir's own .cargo/config.toml.
+  # Cells (evcxr's `ctx` crate) at opt-level 0, dependencies at `:opt` (scripts/evcxr/README.md).
+  # In a parent of the build dir, since evcxr rewrites the build dir's own .cargo/config.toml.
   mkdir -p "$root/.cargo"
   cell_profile='# Written by scripts/evcxr_kernel.sh: compile notebook cells without optimisation.
 [profile.dev.package.ctx]

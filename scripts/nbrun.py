@@ -28,13 +28,12 @@ from check_notebooks_clean import DEP_LINE
 
 REPO = Path(__file__).resolve().parent.parent
 KERNEL = "rust"
-# Every notebook's first line (checked by check_notebooks_clean). `dep_line(path)` gives it with an
-# absolute path, which evcxr canonicalises to the same crate.
 
 
-def dep_line(dylib_crate: Path | None = None) -> str:
-    """The notebooks' `:dep` line, with the facade crate's path made absolute if given."""
-    return DEP_LINE if dylib_crate is None else DEP_LINE.replace("../fitbit_core/dylib", str(dylib_crate))
+def dep_line() -> str:
+    """The notebooks' `:dep` line (DEP_LINE, checked by check_notebooks_clean) with this repo's
+    absolute path, for cells run outside notebooks/; evcxr canonicalises both to the same crate."""
+    return DEP_LINE.replace("../fitbit_core/dylib", str((REPO / "fitbit_core/dylib").resolve()))
 
 
 # A cold first cell compiles polars, plotters, reqwest and fitbit_core: allow it time.

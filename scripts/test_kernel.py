@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbrun  # noqa: E402
 
 TIMEOUT = int(os.environ.get("NB_CELL_TIMEOUT", "1800"))
-CRATE = (nbrun.REPO / "fitbit_core").resolve()
 
 
 class Cell:
@@ -91,7 +90,7 @@ def main() -> int:
             want = ".evcxr/stock/bin/evcxr_jupyter" if stock else ".evcxr/kernel/bin/evcxr_jupyter"
             check(f"cells run in {want}", c.status == "ok" and (want in c.plain() or (stock and "evcxr_jupyter" in c.plain())), c)
 
-            c = run(kc, nbrun.dep_line(CRATE / "dylib") + "\n"
+            c = run(kc, nbrun.dep_line() + "\n"
                         "use fitbit_core::polars::prelude::DataFrame;")
             check(":dep fitbit_core loads", c.status == "ok", c)
             print(f"    (:dep cell {c.seconds:.1f} s)")

@@ -22,7 +22,7 @@ def main() -> int:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
     nb.cells = [
-        nbformat.v4.new_code_cell(nbrun.dep_line((nbrun.REPO / "fitbit_core/dylib").resolve())),
+        nbformat.v4.new_code_cell(nbrun.dep_line()),
         nbformat.v4.new_code_cell(
             "let rows: usize = fitbit_core::polars::prelude::DataFrame::empty().height();\n"
             "format!(\"{} {rows}\", fitbit_core::Detail::OneSecond)"),
